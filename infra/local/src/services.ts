@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const tsxLoader = createRequire(`${repoRoot}package.json`).resolve("tsx");
+
+export const serviceNames = ["api", "relay", "provisioner", "mailer", "onboarding"] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export type ServiceProcess = {
+  name: string;
+  process: ChildProcess;
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+};
+
+/** Runs one service as its own OS process, exactly as `pnpm --filter @signup/<name> start` would. */
+export function spawnService(
+  name: ServiceName,
+  env: Record<string, string>,
+  output: (name: string, chunk: Buffer) => void = () => {},
+): ServiceProcess {
+  const child = spawn(process.execPath, ["--import", tsxLoader, `services/${name}/src/main.ts`], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => output(name, chunk));
+  child.stderr?.on("data", (chunk: Buffer) => output(name, chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    name,
+    process: child,
+    exited,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { join } from "node:path";
+import { runMigrations } from "@signup/db";
+import { devAdminToken } from "./admin-token.ts";
+import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { freePort } from "./free-port.ts";
+import { startInboxWeb } from "./inbox-web.ts";
+import { redisInstallHint, hasRedisServer, startRedisServer } from "./redis-server.ts";
+import { repoRoot, serviceNames, spawnService, type ServiceProcess } from "./services.ts";
+import { startSmtpSink } from "./smtp-sink.ts";
+import { waitUntil } from "./wait.ts";
+
+/**
+ * `pnpm start`: the whole system on one machine. Each of DATABASE_URL, REDIS_URL and SMTP_URL,
+ * when set, replaces the embedded default; everything else runs from this checkout.
+ */
+const env = process.env;
+const dataDir = join(repoRoot, ".data");
+const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
+const stops: Array<() => Promise<unknown>> = [];
+
+async function main() {
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    say("starting embedded PostgreSQL under .data/postgres ...");
+    const pg = await startEmbeddedPostgres({ dir: dataDir, database: "signup" });
+    stops.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+
+  let redisUrl = env.REDIS_URL;
+  if (!redisUrl) {
+    if (!hasRedisServer()) throw new Error(redisInstallHint);
+    const redis = await startRedisServer({ dir: join(dataDir, "redis"), port: await freePort(6380) });
+    stops.push(redis.stop);
+    redisUrl = redis.url;
+  }
+
+  let smtpUrl = env.SMTP_URL;
+  let inboxUrl: string | undefined;
+  if (!smtpUrl) {
+    const sink = await startSmtpSink({ port: await freePort(2525) });
+    const inboxPort = await freePort(8025);
+    const inbox = await startInboxWeb(sink, inboxPort);
+    stops.push(sink.stop, () => new Promise((resolve) => inbox.close(resolve)));
+    smtpUrl = sink.url;
+    inboxUrl = `http://localhost:${inboxPort}`;
+  }
+
+  say("applying migrations ...");
+  await runMigrations(databaseUrl);
+
+  const port = env.PORT ?? "3000";
+  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
+  const adminToken = env.ADMIN_TOKEN ?? devAdminToken(join(dataDir, "admin-token"));
+  const serviceEnv = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    SMTP_URL: smtpUrl,
+    PUBLIC_URL: publicUrl,
+    PORT: port,
+    ADMIN_TOKEN: adminToken,
+    LOG_LEVEL: env.LOG_LEVEL ?? "info",
+  };
+
+  const running = new Map<string, ServiceProcess>();
+  let stopping = false;
+  const launch = (name: (typeof serviceNames)[number], restarts = 0) => {
+    const service = spawnService(name, serviceEnv, (who, chunk) => {
+      for (const line of chunk.toString().split("\n")) if (line) process.stdout.write(`[${who}] ${line}\n`);
+    });
+    running.set(name, service);
+    void service.exited.then((code) => {
+      if (stopping) return;
+      if (restarts >= 5) {
+        say(`${name} keeps exiting (code ${code}); giving up on it`);
+        return;
+      }
+      say(`${name} exited (code ${code}); restarting in 1 s`);
+      setTimeout(() => launch(name, restarts + 1), 1_000);
+    });
+  };
+  for (const name of serviceNames) launch(name);
+  stops.unshift(async () => {
+    stopping = true;
+    await Promise.all([...running.values()].map((service) => service.stop()));
+  });
+
+  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, { timeoutMs: 60_000, what: "the API" });
+  say("");
+  say(`signup-pipeline is running.`);
+  say(`  API            ${publicUrl}   (POST /account/register)`);
+  if (inboxUrl) say(`  Dev inbox      ${inboxUrl}`);
+  say(`  Admin token    ${adminToken}   (Authorization: Bearer ...)`);
+  say(`  Try it:        curl -X POST ${publicUrl}/account/register -H 'content-type: application/json' -d '{"email":"you@example.com"}'`);
+  say(`Press Ctrl+C to stop.`);
+}
+
+async function shutdown(code: number) {
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch {
+      // keep stopping the rest
+    }
+  }
+  process.exit(code);
+}
+
+process.once("SIGINT", () => void shutdown(0));
+process.once("SIGTERM", () => void shutdown(0));
+main().catch((error: unknown) => {
+  process.stderr.write(`[start] ${(error as Error).message}\n`);
+  void shutdown(1);
+});

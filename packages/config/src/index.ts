@@ -1,0 +1,70 @@
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Parses the environment once, at start-up, and freezes the result. Every problem is listed at
+ * once (variable name and what is wrong), so an operator fixes a deployment in one round.
+ */
+export function parseConfig<TShape extends z.ZodRawShape>(
+  shape: TShape,
+  env: Record<string, string | undefined> = process.env,
+): Readonly<z.output<z.ZodObject<TShape>>> {
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`));
+  }
+  return Object.freeze(result.data);
+}
+
+/** Like parseConfig, but prints the problem list and exits: for a service's main.ts. */
+export function loadConfigOrExit<TShape extends z.ZodRawShape>(service: string, shape: TShape): Readonly<z.output<z.ZodObject<TShape>>> {
+  try {
+    return parseConfig(shape);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${service}: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${protocols.join(" or ")}`);
+
+/** Variables more than one service reads; each service composes its own shape from these. */
+export const common = {
+  DATABASE_URL: url(["postgres:", "postgresql:"]).describe("PostgreSQL connection URL"),
+  REDIS_URL: url(["redis:", "rediss:"]).describe("Redis connection URL for BullMQ"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** BullMQ key prefix; a Redis Cluster needs a hash tag here, e.g. "{signup}". */
+  QUEUE_PREFIX: z.string().min(1).default("bull"),
+};
+
+export const smtpUrl = url(["smtp:", "smtps:"]);
+export const httpUrl = url(["http:", "https:"]);
+
+/** "24h", "15m", "90s", "500ms" or plain milliseconds. */
+export const duration = z.string().transform((value, ctx) => {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!match) {
+    ctx.addIssue({ code: "custom", message: 'must be a duration such as "24h", "15m", "90s" or milliseconds' });
+    return z.NEVER;
+  }
+  const factor = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? "ms"] ?? 1;
+  return Number(match[1]) * factor;
+});
+
+export const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);

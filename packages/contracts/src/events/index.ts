@@ -1,0 +1,30 @@
+import { EmailVerified } from "./email-verified.ts";
+import { SignUpAttemptExisting } from "./sign-up-attempt-existing.ts";
+import { UserRegistered } from "./user-registered.ts";
+import { VerificationRequested } from "./verification-requested.ts";
+
+export { EmailVerified, SignUpAttemptExisting, UserRegistered, VerificationRequested };
+
+export const events = {
+  UserRegistered,
+  SignUpAttemptExisting,
+  VerificationRequested,
+  EmailVerified,
+} as const;
+
+export type EventType = keyof typeof events;
+export type EventOf<T extends EventType> = ReturnType<(typeof events)[T]["parse"]>;
+export type AnyEvent = { [T in EventType]: EventOf<T> }[EventType];
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(events, type);
+}
+
+/** Validates any envelope against the contract its `type` names. */
+export function parseEvent(value: unknown): AnyEvent {
+  const type = (value as { type?: unknown } | null)?.type;
+  if (typeof type !== "string" || !isEventType(type)) {
+    throw new Error(`unknown event type: ${String(type)}`);
+  }
+  return events[type].parse(value);
+}

@@ -1,0 +1,3 @@
+export * from "./envelope.ts";
+export * from "./events/index.ts";
+export * from "./queues.ts";

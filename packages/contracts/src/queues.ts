@@ -1,0 +1,35 @@
+import type { EventType } from "./events/index.ts";
+
+/** One BullMQ queue per subscriber: each scales and fails on its own. */
+export const queueNames = {
+  provisioning: "provisioning",
+  verificationMail: "verification-mail",
+  onboarding: "onboarding",
+} as const;
+
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+export const allQueueNames: readonly QueueName[] = Object.values(queueNames);
+
+/** Which queues each event fans out to. The relay reads this; nothing else decides routing. */
+export const routes = {
+  UserRegistered: [queueNames.provisioning, queueNames.verificationMail],
+  SignUpAttemptExisting: [queueNames.verificationMail],
+  VerificationRequested: [queueNames.verificationMail],
+  EmailVerified: [queueNames.onboarding],
+} as const satisfies Record<EventType, readonly QueueName[]>;
+
+/** Which events a queue carries, derived from the routes so the two cannot disagree. */
+export function eventsForQueue(queue: QueueName): EventType[] {
+  return (Object.keys(routes) as EventType[]).filter((type) => (routes[type] as readonly QueueName[]).includes(queue));
+}
+
+/**
+ * Standard job options. Failed jobs are kept: BullMQ's failed set is our dead-letter queue.
+ * Exponential backoff with jitter spreads retries of a shared outage (e.g. the IdP) over time.
+ */
+export const defaultJobOptions = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: false,
+} as const;

@@ -1,0 +1,118 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+/** Our id is the external_id the IdP gets, so a retried provisioning can always find its user. */
+export const users = pgTable("users", {
+  id: uuid("id").primaryKey(),
+  email: text("email").notNull(),
+  emailNormalized: text("email_normalized").notNull().unique(),
+  username: text("username"),
+  firstName: text("first_name"),
+  lastName: text("last_name"),
+  passwordHash: text("password_hash"),
+  metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+  status: text("status", { enum: ["pending", "active"] }).notNull().default("pending"),
+  emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+  idp: text("idp"),
+  idpInternalId: text("idp_internal_id"),
+  idpStatus: text("idp_status", { enum: ["pending", "provisioned", "failed"] }).notNull().default("pending"),
+  idpError: text("idp_error"),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex("users_username_unique").on(sql`lower(${t.username})`)]);
+
+/** Only hashes are stored: a database leak does not leak working links or codes. */
+export const verificationTokens = pgTable("verification_tokens", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
+  codeHash: text("code_hash"),
+  attempts: integer("attempts").notNull().default(0),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+  eventId: uuid("event_id"),
+  createdAt: createdAt(),
+}, (t) => [index("verification_tokens_user_idx").on(t.userId)]);
+
+export const teams = pgTable("teams", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const teamMembers = pgTable("team_members", {
+  teamId: uuid("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  role: text("role").notNull(),
+  joinedAt: timestamp("joined_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("team_members_user_idx").on(t.userId)]);
+
+export const invites = pgTable("invites", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  teamId: uuid("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  email: text("email").notNull(),
+  emailNormalized: text("email_normalized").notNull(),
+  role: text("role").notNull(),
+  invitedBy: text("invited_by").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex("invites_team_email_unique").on(t.teamId, t.emailNormalized),
+  index("invites_email_idx").on(t.emailNormalized),
+]);
+
+/** Append-only: the database role the services use may insert and select, never update or delete. */
+export const auditLog = pgTable("audit_log", {
+  id: bigint("id", { mode: "bigint" }).primaryKey().generatedAlwaysAsIdentity(),
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  actor: text("actor").notNull(),
+  action: text("action").notNull(),
+  userId: uuid("user_id"),
+  teamId: uuid("team_id"),
+  correlationId: text("correlation_id"),
+  eventId: uuid("event_id"),
+  data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+}, (t) => [
+  index("audit_log_user_idx").on(t.userId, t.id),
+  index("audit_log_team_idx").on(t.teamId, t.id),
+  index("audit_log_action_idx").on(t.action, t.id),
+]);
+
+/** Events written in the same transaction as the change they describe; the relay publishes them. */
+export const outbox = pgTable("outbox", {
+  id: uuid("id").primaryKey(),
+  type: text("type").notNull(),
+  envelope: jsonb("envelope").$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+  publishedAt: timestamp("published_at", { withTimezone: true }),
+}, (t) => [index("outbox_unpublished_idx").on(t.createdAt).where(sql`${t.publishedAt} is null`)]);
+
+/** The inbox: a consumer that has recorded an event id never applies that event again. */
+export const processedEvents = pgTable("processed_events", {
+  consumer: text("consumer").notNull(),
+  eventId: uuid("event_id").notNull(),
+  processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.consumer, t.eventId] })]);
+
+/** The `local` IdP: a directory of our own that behaves like a vendor's (its own ids). */
+export const localDirectory = pgTable("local_directory", {
+  internalId: uuid("internal_id").primaryKey().defaultRandom(),
+  externalId: text("external_id").notNull().unique(),
+  email: text("email").notNull(),
+  username: text("username"),
+  displayName: text("display_name"),
+  createdAt: createdAt(),
+});

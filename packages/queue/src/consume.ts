@@ -1,0 +1,82 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { eventsForQueue, events, type EventOf, type EventType, type QueueName, type routes } from "@signup/contracts";
+import type { Logger } from "@signup/logger";
+import { PermanentError, RetryLaterError } from "./errors.ts";
+
+/** The events routed to queue Q, computed from the routing table: a missing handler fails to compile. */
+export type EventsOf<Q extends QueueName> = {
+  [T in EventType]: Q extends (typeof routes)[T][number] ? T : never;
+}[EventType];
+
+export type HandlerResult = { outcome: "done" | "skipped"; [key: string]: unknown };
+export type JobContext = { job: Job; logger: Logger; attempt: number };
+
+export type Handlers<Q extends QueueName> = {
+  [T in EventsOf<Q>]: (event: EventOf<T>, ctx: JobContext) => Promise<HandlerResult>;
+};
+
+export type ConsumerOptions<Q extends QueueName> = {
+  queue: Q;
+  handlers: Handlers<Q>;
+  connection: Redis;
+  logger: Logger;
+  concurrency?: number;
+  prefix?: string;
+  /** Called once when a job becomes a dead letter (attempts exhausted or a permanent error). */
+  onDeadLetter?: (event: EventOf<EventsOf<Q>>, error: Error) => Promise<void>;
+};
+
+export function startConsumer<Q extends QueueName>(options: ConsumerOptions<Q>): Worker {
+  const { queue, logger } = options;
+  const handlers = options.handlers as Record<string, Handlers<Q>[EventsOf<Q>]>;
+  const expected = eventsForQueue(queue);
+  const missing = expected.filter((type) => typeof handlers[type] !== "function");
+  if (missing.length > 0) throw new Error(`queue ${queue} has no handler for ${missing.join(", ")}`);
+
+  const worker = new Worker(
+    queue,
+    async (job, token) => {
+      const type = job.name as EventType;
+      const handler = handlers[type];
+      if (!handler || !expected.includes(type)) throw new UnrecoverableError(`queue ${queue} does not handle ${job.name}`);
+      let event: EventOf<EventsOf<Q>>;
+      try {
+        event = events[type].parse(job.data) as EventOf<EventsOf<Q>>;
+      } catch (error) {
+        throw new UnrecoverableError(`invalid ${job.name} payload: ${(error as Error).message}`);
+      }
+      const jobLogger = logger.child({ queue, jobId: job.id, eventId: event.id, correlationId: event.correlationId });
+      try {
+        const result = await (handler as (e: typeof event, ctx: JobContext) => Promise<HandlerResult>)(event, {
+          job,
+          logger: jobLogger,
+          attempt: job.attemptsMade + 1,
+        });
+        jobLogger.info({ outcome: result.outcome }, `${job.name} handled`);
+        return result;
+      } catch (error) {
+        if (error instanceof PermanentError) throw new UnrecoverableError(error.message);
+        if (error instanceof RetryLaterError && token) {
+          jobLogger.warn({ delayMs: error.delayMs }, `${job.name} rate limited: ${error.message}`);
+          await job.moveToDelayed(Date.now() + error.delayMs, token);
+          throw new DelayedError();
+        }
+        throw error;
+      }
+    },
+    { connection: options.connection, concurrency: options.concurrency ?? 5, prefix: options.prefix },
+  );
+
+  worker.on("failed", (job, error) => {
+    if (!job) return;
+    const final = error instanceof UnrecoverableError || error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
+    logger.warn({ queue, jobId: job.id, attemptsMade: job.attemptsMade, final, err: error.message }, `${job.name} failed`);
+    if (final && options.onDeadLetter) {
+      const event = events[job.name as EventType]?.parse(job.data) as EventOf<EventsOf<Q>> | undefined;
+      if (event) options.onDeadLetter(event, error).catch((e: unknown) => logger.error({ err: e }, "onDeadLetter failed"));
+    }
+  });
+  worker.on("error", (error) => logger.error({ queue, err: error.message }, "worker error"));
+  return worker;
+}

@@ -1,0 +1,37 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { defaultJobOptions, routes, type AnyEvent, type QueueName } from "@signup/contracts";
+
+export type Publisher = {
+  /** Adds each event to every queue its type routes to; jobId = event id makes a re-publish a no-op. */
+  publish(events: AnyEvent[]): Promise<void>;
+  close(): Promise<void>;
+};
+
+export function createPublisher(connection: Redis, prefix?: string): Publisher {
+  const queues = new Map<QueueName, Queue>();
+  const queueFor = (name: QueueName) => {
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection, prefix, defaultJobOptions });
+      queues.set(name, queue);
+    }
+    return queue;
+  };
+  return {
+    async publish(events) {
+      const byQueue = new Map<QueueName, AnyEvent[]>();
+      for (const event of events) {
+        for (const name of routes[event.type]) byQueue.set(name, [...(byQueue.get(name) ?? []), event]);
+      }
+      await Promise.all(
+        [...byQueue].map(([name, batch]) =>
+          queueFor(name).addBulk(batch.map((event) => ({ name: event.type, data: event, opts: { jobId: event.id } }))),
+        ),
+      );
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+    },
+  };
+}

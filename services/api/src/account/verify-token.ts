@@ -1,0 +1,65 @@
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { EmailVerified } from "@signup/contracts";
+import { appendAudit, enqueueEvent, users, verificationTokens, type Database } from "@signup/db";
+import { hashToken } from "@signup/tokens";
+import { HttpError } from "../http-error.ts";
+
+export type TokenState = "valid" | "token_invalid" | "token_expired" | "token_used";
+
+const failures: Record<Exclude<TokenState, "valid">, HttpError> = {
+  token_invalid: new HttpError(404, "token_invalid", "This verification link is not valid."),
+  token_expired: new HttpError(410, "token_expired", "This verification link has expired; ask for a new one."),
+  token_used: new HttpError(410, "token_used", "This verification link was already used."),
+};
+
+export function tokenFailure(state: Exclude<TokenState, "valid">): HttpError {
+  return failures[state];
+}
+
+/** Read-only: what a GET of the link may know. */
+export async function inspectToken(db: Database, token: string): Promise<TokenState> {
+  const [row] = await db
+    .select({ usedAt: verificationTokens.usedAt, expiresAt: verificationTokens.expiresAt })
+    .from(verificationTokens)
+    .where(eq(verificationTokens.tokenHash, hashToken(token)));
+  if (!row) return "token_invalid";
+  if (row.usedAt) return "token_used";
+  if (row.expiresAt.getTime() <= Date.now()) return "token_expired";
+  return "valid";
+}
+
+/**
+ * Spends the token and verifies the user in one transaction. `used_at IS NULL` in the UPDATE is
+ * the single-use guarantee: of two concurrent POSTs only one row update wins.
+ */
+export async function consumeToken(db: Database, token: string, meta: { correlationId: string }): Promise<{ userId: string }> {
+  const tokenHash = hashToken(token);
+  const outcome = await db.transaction(async (tx) => {
+    const [spent] = await tx
+      .update(verificationTokens)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(verificationTokens.tokenHash, tokenHash), isNull(verificationTokens.usedAt), gt(verificationTokens.expiresAt, sql`now()`)))
+      .returning({ userId: verificationTokens.userId });
+    if (!spent) return undefined;
+
+    const [user] = await tx
+      .update(users)
+      .set({ status: "active", emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(users.id, spent.userId), eq(users.status, "pending")))
+      .returning({ id: users.id });
+    if (user) {
+      const event = EmailVerified.create({ userId: user.id }, meta);
+      await enqueueEvent(tx, event);
+      await appendAudit(tx, { actor: "user", action: "user.email_verified", userId: user.id, correlationId: meta.correlationId, eventId: event.id });
+    }
+    // Any other link still in the user's mailbox is now pointless; spend them too.
+    await tx
+      .update(verificationTokens)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(verificationTokens.userId, spent.userId), isNull(verificationTokens.usedAt)));
+    return { userId: spent.userId };
+  });
+  if (outcome) return outcome;
+  const state = await inspectToken(db, token);
+  throw tokenFailure(state === "valid" ? "token_used" : state);
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import formbody from "@fastify/formbody";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Database } from "@signup/db";
+import type { Logger } from "@signup/logger";
+import { requireAdminToken } from "./admin-auth.ts";
+import { installErrorHandlers } from "./http-error.ts";
+import { auditRoutes } from "./routes/admin/audit.ts";
+import { teamRoutes } from "./routes/admin/teams.ts";
+import { userRoutes } from "./routes/admin/users.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { registerRoutes } from "./routes/register.ts";
+import { verifyRoutes } from "./routes/verify.ts";
+
+export type AppDeps = {
+  db: Database;
+  redis?: Redis;
+  logger: Logger;
+  adminToken: string;
+  /** Where a verified user is sent (303) after the verify button. */
+  appUrl: string;
+};
+
+const correlationIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: 64 * 1024,
+    // A caller's correlation id is kept (so a front-end can follow its request); otherwise we mint one.
+    genReqId: (request) => {
+      const given = request.headers["x-correlation-id"];
+      return typeof given === "string" && correlationIdPattern.test(given) ? given : randomUUID();
+    },
+  });
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-correlation-id", request.id);
+  });
+
+  installErrorHandlers(app);
+  await app.register(formbody);
+
+  healthRoutes(app, deps);
+  registerRoutes(app, deps);
+  verifyRoutes(app, deps);
+
+  await app.register(async (admin) => {
+    requireAdminToken(admin, deps.adminToken);
+    teamRoutes(admin, deps);
+    userRoutes(admin, deps);
+    auditRoutes(admin, deps);
+  });
+  return app;
+}

@@ -1,0 +1,27 @@
+import { common, httpUrl, integer, loadConfigOrExit } from "@signup/config";
+import { connectDb } from "@signup/db";
+import { createLogger } from "@signup/logger";
+import { closeOnSignal, createRedis } from "@signup/queue";
+import { z } from "zod";
+import { buildApp } from "./app.ts";
+
+const config = loadConfigOrExit("api", {
+  DATABASE_URL: common.DATABASE_URL,
+  REDIS_URL: common.REDIS_URL.optional(),
+  LOG_LEVEL: common.LOG_LEVEL,
+  PORT: integer(0, 65_535).default(3000),
+  HOST: z.string().default("127.0.0.1"),
+  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters"),
+  APP_URL: z.union([httpUrl, z.string().startsWith("/")]).default("/"),
+});
+
+const logger = createLogger({ name: "api", level: config.LOG_LEVEL });
+const { db, close } = connectDb(config.DATABASE_URL, { applicationName: "signup-api" });
+// Redis only feeds /readyz here: sign-ups never wait for it.
+const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, "producer") : undefined;
+redis?.on("error", () => {});
+
+const app = await buildApp({ db, redis, logger, adminToken: config.ADMIN_TOKEN, appUrl: config.APP_URL });
+await app.listen({ port: config.PORT, host: config.HOST });
+
+closeOnSignal(logger, [() => app.close(), () => redis?.disconnect(), close]);

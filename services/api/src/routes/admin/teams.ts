@@ -1,0 +1,102 @@
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { appendAudit, invites, normalizeEmail, teamMembers, teams, users, type Database } from "@signup/db";
+import { HttpError } from "../../http-error.ts";
+import { parseInput } from "../../validation.ts";
+
+const teamBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
+const inviteBody = z.strictObject({
+  email: z.string().trim().max(254).pipe(z.email()),
+  role: z.string().trim().min(1).max(50).default("member"),
+  expiresInDays: z.number().int().min(1).max(365).default(14),
+});
+const idParams = z.object({ id: z.uuid() });
+
+const toInvite = (row: typeof invites.$inferSelect) => ({
+  id: row.id,
+  teamId: row.teamId,
+  email: row.email,
+  role: row.role,
+  expiresAt: row.expiresAt.toISOString(),
+});
+
+export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
+  const { db } = deps;
+
+  async function requireTeam(id: string) {
+    const [team] = await db.select().from(teams).where(eq(teams.id, id));
+    if (!team) throw new HttpError(404, "team_not_found", "No team with that id.");
+    return team;
+  }
+  const teamId = (params: unknown) => {
+    const parsed = idParams.safeParse(params);
+    if (!parsed.success) throw new HttpError(404, "team_not_found", "No team with that id.");
+    return parsed.data.id;
+  };
+
+  app.post("/admin/teams", async (request, reply) => {
+    const { name } = parseInput(teamBody, request.body);
+    const team = await db.transaction(async (tx) => {
+      const [row] = await tx.insert(teams).values({ name }).returning();
+      if (!row) throw new Error("insert returned nothing");
+      await appendAudit(tx, { actor: "admin", action: "team.created", teamId: row.id, correlationId: request.id, data: { name } });
+      return row;
+    });
+    return reply.status(201).send({ id: team.id, name: team.name });
+  });
+
+  app.post("/admin/teams/:id/invites", async (request, reply) => {
+    const id = teamId(request.params);
+    const input = parseInput(inviteBody, request.body);
+    await requireTeam(id);
+    const invite = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(invites)
+        .values({
+          teamId: id,
+          email: input.email,
+          emailNormalized: normalizeEmail(input.email),
+          role: input.role,
+          invitedBy: "admin",
+          expiresAt: sql`now() + make_interval(days => ${input.expiresInDays})`,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (!row) throw new HttpError(409, "invite_exists", "That address already has an invite to this team.");
+      await appendAudit(tx, { actor: "admin", action: "invite.created", teamId: id, correlationId: request.id, data: { inviteId: row.id, email: row.email, role: row.role } });
+      return row;
+    });
+    return reply.status(201).send(toInvite(invite));
+  });
+
+  app.get("/admin/teams/:id/invites", async (request) => {
+    const id = teamId(request.params);
+    await requireTeam(id);
+    const rows = await db.select().from(invites).where(and(eq(invites.teamId, id), gt(invites.expiresAt, sql`now()`))).orderBy(asc(invites.createdAt));
+    return { items: rows.map(toInvite), nextCursor: null };
+  });
+
+  app.delete("/admin/invites/:id", async (request, reply) => {
+    const parsed = idParams.safeParse(request.params);
+    if (!parsed.success) throw new HttpError(404, "invite_not_found", "No invite with that id.");
+    await db.transaction(async (tx) => {
+      const [row] = await tx.delete(invites).where(eq(invites.id, parsed.data.id)).returning();
+      if (!row) throw new HttpError(404, "invite_not_found", "No invite with that id.");
+      await appendAudit(tx, { actor: "admin", action: "invite.revoked", teamId: row.teamId, correlationId: request.id, data: { inviteId: row.id, email: row.email } });
+    });
+    return reply.status(204).send();
+  });
+
+  app.get("/admin/teams/:id/members", async (request) => {
+    const id = teamId(request.params);
+    await requireTeam(id);
+    const rows = await db
+      .select({ userId: teamMembers.userId, email: users.email, role: teamMembers.role, joinedAt: teamMembers.joinedAt })
+      .from(teamMembers)
+      .innerJoin(users, eq(users.id, teamMembers.userId))
+      .where(eq(teamMembers.teamId, id))
+      .orderBy(asc(teamMembers.joinedAt));
+    return { items: rows.map((row) => ({ ...row, joinedAt: row.joinedAt.toISOString() })), nextCursor: null };
+  });
+}

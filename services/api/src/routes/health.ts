@@ -1,0 +1,31 @@
+import { sql } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Database } from "@signup/db";
+
+const withTimeout = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms).unref())]);
+
+export function healthRoutes(app: FastifyInstance, deps: { db: Database; redis?: Redis }): void {
+  app.get("/healthz", async () => ({ status: "ok" }));
+
+  /**
+   * Ready means "can accept sign-ups", which needs Postgres only: Redis is reported but does not
+   * fail readiness, or a Redis outage would take every API replica out of the load balancer.
+   */
+  app.get("/readyz", async (_request, reply) => {
+    const check = async (fn: () => Promise<unknown>) => {
+      try {
+        await withTimeout(fn(), 1_000);
+        return "ok" as const;
+      } catch {
+        return "down" as const;
+      }
+    };
+    const [db, redis] = await Promise.all([
+      check(() => deps.db.execute(sql`select 1`)),
+      deps.redis ? check(() => deps.redis!.ping()) : Promise.resolve("not_configured" as const),
+    ]);
+    return reply.status(db === "ok" ? 200 : 503).send({ status: db === "ok" ? (redis === "down" ? "degraded" : "ok") : "down", checks: { db, redis } });
+  });
+}

@@ -1,0 +1,60 @@
+import { eq } from "drizzle-orm";
+import type { AnyEvent } from "@signup/contracts";
+import { appendAudit, claimEvent, users, verificationTokens } from "@signup/db";
+import type { HandlerResult } from "@signup/queue";
+import { generateCode, generateToken, hashCode, hashToken } from "@signup/tokens";
+import type { MailerDeps } from "../mail-deps.ts";
+import { renderMail } from "../templates.ts";
+import { MAILER, alreadySent } from "./already-sent.ts";
+
+const humanDuration = (ms: number) => {
+  const hours = Math.round(ms / 3_600_000);
+  if (hours >= 1) return hours === 1 ? "1 hour" : `${hours} hours`;
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+};
+
+/**
+ * Issues a fresh token (only its hash is stored; the raw value lives in the mail alone) and sends
+ * the link and code. Skipped for an address that is already verified.
+ */
+export async function sendVerification(event: AnyEvent, { db, send, settings }: MailerDeps): Promise<HandlerResult> {
+  if (await alreadySent(db, event.id)) return { outcome: "skipped", reason: "already_sent" };
+  const [user] = await db.select().from(users).where(eq(users.id, event.data.userId));
+  if (!user) return { outcome: "skipped", reason: "user_not_found" };
+  if (user.status !== "pending") return { outcome: "skipped", reason: "already_verified" };
+
+  const token = generateToken();
+  const code = generateCode();
+  await db.insert(verificationTokens).values({
+    userId: user.id,
+    tokenHash: hashToken(token),
+    codeHash: hashCode(user.id, code),
+    expiresAt: new Date(Date.now() + settings.tokenTtlMs),
+    eventId: event.id,
+  });
+
+  const link = `${settings.publicUrl.replace(/\/$/, "")}/account/verify/${token}`;
+  const mail = renderMail("verification", {
+    productName: settings.productName,
+    email: user.email,
+    link,
+    code,
+    expiresIn: humanDuration(settings.tokenTtlMs),
+  });
+  const messageId = `<${event.id}.verification@signup-pipeline>`;
+  await send({ to: user.email, messageId, ...mail });
+
+  await db.transaction(async (tx) => {
+    if (!(await claimEvent(tx, MAILER, event.id))) return;
+    await appendAudit(tx, {
+      actor: "mailer",
+      action: "verification.sent",
+      userId: user.id,
+      correlationId: event.correlationId,
+      eventId: event.id,
+      data: { messageId, trigger: event.type },
+    });
+  });
+  return { outcome: "done" };
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { queueNames } from "@signup/contracts";
+import { common, duration, httpUrl, integer, loadConfigOrExit, smtpUrl } from "@signup/config";
+import { connectDb } from "@signup/db";
+import { createLogger } from "@signup/logger";
+import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
+import { notifyOwner } from "./handlers/notify-owner.ts";
+import { sendVerification } from "./handlers/send-verification.ts";
+import { smtpSender } from "./smtp-sender.ts";
+
+const config = loadConfigOrExit("mailer", {
+  DATABASE_URL: common.DATABASE_URL,
+  REDIS_URL: common.REDIS_URL,
+  LOG_LEVEL: common.LOG_LEVEL,
+  QUEUE_PREFIX: common.QUEUE_PREFIX,
+  SMTP_URL: smtpUrl,
+  PUBLIC_URL: httpUrl,
+  MAIL_FROM: z.string().min(3).default("Sign-up <no-reply@signup-pipeline.local>"),
+  PRODUCT_NAME: z.string().min(1).default("Signup Pipeline"),
+  VERIFY_TOKEN_TTL: duration.default(24 * 3_600_000),
+  MAILER_CONCURRENCY: integer(1, 100).default(5),
+});
+
+const logger = createLogger({ name: "mailer", level: config.LOG_LEVEL });
+const { db, close } = connectDb(config.DATABASE_URL, { max: config.MAILER_CONCURRENCY + 1, applicationName: "signup-mailer" });
+const redis = createRedis(config.REDIS_URL, "worker");
+await checkRedisPolicy(redis, logger);
+const smtp = smtpSender(config.SMTP_URL, config.MAIL_FROM);
+const deps = {
+  db,
+  send: smtp.send,
+  settings: { publicUrl: config.PUBLIC_URL, productName: config.PRODUCT_NAME, tokenTtlMs: config.VERIFY_TOKEN_TTL },
+};
+
+const worker = startConsumer({
+  queue: queueNames.verificationMail,
+  connection: redis,
+  prefix: config.QUEUE_PREFIX,
+  logger,
+  concurrency: config.MAILER_CONCURRENCY,
+  handlers: {
+    UserRegistered: (event) => sendVerification(event, deps),
+    VerificationRequested: (event) => sendVerification(event, deps),
+    SignUpAttemptExisting: (event) => notifyOwner(event, deps),
+  },
+});
+logger.info("mailer started");
+closeOnSignal(logger, [() => worker.close(), () => smtp.close(), () => redis.disconnect(), close]);

@@ -1,0 +1,20 @@
+import nodemailer from "nodemailer";
+import { PermanentError } from "@signup/queue";
+import type { MailSender } from "./mail-deps.ts";
+
+/** SMTP 5xx means the server refused for good (bad address, policy): retrying cannot help. */
+export function smtpSender(smtpUrl: string, from: string): { send: MailSender; close(): void } {
+  const transport = nodemailer.createTransport(smtpUrl, { from });
+  return {
+    async send(mail) {
+      try {
+        await transport.sendMail({ ...mail, from });
+      } catch (error) {
+        const code = (error as { responseCode?: number }).responseCode;
+        if (code !== undefined && code >= 500) throw new PermanentError(`SMTP ${code}: ${(error as Error).message}`);
+        throw error;
+      }
+    },
+    close: () => transport.close(),
+  };
+}

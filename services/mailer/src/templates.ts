@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+
+const dir = new URL("../templates/", import.meta.url);
+const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (ch) => entities[ch] ?? ch);
+
+export type TemplateName = "verification" | "owner-notice";
+export type RenderedMail = { subject: string; text: string; html: string };
+
+const cache = new Map<string, string>();
+function load(file: string): string {
+  let text = cache.get(file);
+  if (text === undefined) {
+    text = readFileSync(new URL(file, dir), "utf8");
+    cache.set(file, text);
+  }
+  return text;
+}
+
+function fill(template: string, vars: Record<string, string>, escape: (v: string) => string): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    const value = vars[key];
+    if (value === undefined) throw new Error(`template variable ${key} missing`);
+    return escape(value);
+  });
+}
+
+/** Each mail has three files: subject, plain text and HTML; values are escaped in the HTML only. */
+export function renderMail(name: TemplateName, vars: Record<string, string>): RenderedMail {
+  return {
+    subject: fill(load(`${name}.subject.txt`), vars, (v) => v).trim(),
+    text: fill(load(`${name}.txt`), vars, (v) => v),
+    html: fill(load(`${name}.html`), vars, escapeHtml),
+  };
+}

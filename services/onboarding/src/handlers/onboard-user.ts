@@ -1,0 +1,40 @@
+import { and, eq, gt, sql } from "drizzle-orm";
+import type { EmailVerified } from "@signup/contracts";
+import { appendAudit, claimEvent, invites, teamMembers, users, type AuditEntry, type Database } from "@signup/db";
+import type { HandlerResult } from "@signup/queue";
+
+type Event = ReturnType<typeof EmailVerified.parse>;
+export const ONBOARDING = "onboarding";
+
+/**
+ * For each pending invite of the verified address: join the team, delete the invite, audit both.
+ * All in one transaction that also records the event as processed, so a replay (or a duplicate
+ * delivered to a second worker) finds the inbox row and changes nothing.
+ */
+export async function onboardUser(event: Event, deps: { db: Database }): Promise<HandlerResult> {
+  return deps.db.transaction(async (tx) => {
+    if (!(await claimEvent(tx, ONBOARDING, event.id))) return { outcome: "skipped", reason: "already_processed" };
+    const [user] = await tx.select().from(users).where(eq(users.id, event.data.userId));
+    if (!user) return { outcome: "skipped", reason: "user_not_found" };
+
+    const pending = await tx
+      .delete(invites)
+      .where(and(eq(invites.emailNormalized, user.emailNormalized), gt(invites.expiresAt, sql`now()`)))
+      .returning();
+
+    const audit: AuditEntry[] = [];
+    const base = { actor: "onboarding", userId: user.id, correlationId: event.correlationId, eventId: event.id };
+    for (const invite of pending) {
+      const joined = await tx
+        .insert(teamMembers)
+        .values({ teamId: invite.teamId, userId: user.id, role: invite.role })
+        .onConflictDoNothing()
+        .returning({ teamId: teamMembers.teamId });
+      if (joined.length > 0) audit.push({ ...base, action: "team.member_joined", teamId: invite.teamId, data: { role: invite.role, inviteId: invite.id } });
+      audit.push({ ...base, action: "invite.consumed", teamId: invite.teamId, data: { inviteId: invite.id } });
+    }
+    audit.push({ ...base, action: "user.onboarded", data: { teamsJoined: pending.length } });
+    await appendAudit(tx, audit);
+    return { outcome: "done", teamsJoined: pending.length };
+  });
+}

@@ -1,0 +1,1 @@
+export { onboardUser, ONBOARDING } from "./handlers/onboard-user.ts";

@@ -1,0 +1,30 @@
+import { queueNames } from "@signup/contracts";
+import { common, integer, loadConfigOrExit } from "@signup/config";
+import { connectDb } from "@signup/db";
+import { createLogger } from "@signup/logger";
+import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
+import { onboardUser } from "./handlers/onboard-user.ts";
+
+const config = loadConfigOrExit("onboarding", {
+  DATABASE_URL: common.DATABASE_URL,
+  REDIS_URL: common.REDIS_URL,
+  LOG_LEVEL: common.LOG_LEVEL,
+  QUEUE_PREFIX: common.QUEUE_PREFIX,
+  ONBOARDING_CONCURRENCY: integer(1, 100).default(5),
+});
+
+const logger = createLogger({ name: "onboarding", level: config.LOG_LEVEL });
+const { db, close } = connectDb(config.DATABASE_URL, { max: config.ONBOARDING_CONCURRENCY + 1, applicationName: "signup-onboarding" });
+const redis = createRedis(config.REDIS_URL, "worker");
+await checkRedisPolicy(redis, logger);
+
+const worker = startConsumer({
+  queue: queueNames.onboarding,
+  connection: redis,
+  prefix: config.QUEUE_PREFIX,
+  logger,
+  concurrency: config.ONBOARDING_CONCURRENCY,
+  handlers: { EmailVerified: (event) => onboardUser(event, { db }) },
+});
+logger.info("onboarding started");
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close]);

@@ -1,0 +1,21 @@
+import { eq } from "drizzle-orm";
+import { localDirectory, type Database } from "@signup/db";
+import type { IdpAdapter } from "./adapter.ts";
+
+/** The development IdP: a directory table of our own that assigns ids the way a vendor would. */
+export function localAdapter(db: Database): IdpAdapter {
+  return {
+    name: "local",
+    async provision(user) {
+      const [created] = await db
+        .insert(localDirectory)
+        .values({ externalId: user.externalId, email: user.email, username: user.username, displayName: user.displayName })
+        .onConflictDoNothing({ target: localDirectory.externalId })
+        .returning({ internalId: localDirectory.internalId });
+      if (created) return { internalId: created.internalId, adopted: false };
+      const [existing] = await db.select({ internalId: localDirectory.internalId }).from(localDirectory).where(eq(localDirectory.externalId, user.externalId));
+      if (!existing) throw new Error(`local directory lost ${user.externalId}`);
+      return { internalId: existing.internalId, adopted: true };
+    },
+  };
+}

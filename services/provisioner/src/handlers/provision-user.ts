@@ -1,0 +1,66 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { UserRegistered } from "@signup/contracts";
+import { appendAudit, users, type Database } from "@signup/db";
+import type { HandlerResult } from "@signup/queue";
+import type { IdpAdapter } from "../adapters/adapter.ts";
+
+type Event = ReturnType<typeof UserRegistered.parse>;
+export type ProvisionDeps = { db: Database; adapter: IdpAdapter };
+
+const displayName = (user: typeof users.$inferSelect) =>
+  [user.firstName, user.lastName].filter(Boolean).join(" ") || user.username || user.email;
+
+/** Creates (or adopts) the user at the IdP and records its id; a replay after success is skipped. */
+export async function provisionUser(event: Event, { db, adapter }: ProvisionDeps): Promise<HandlerResult> {
+  const [user] = await db.select().from(users).where(eq(users.id, event.data.userId));
+  if (!user) return { outcome: "skipped", reason: "user_not_found" };
+  if (user.idpStatus === "provisioned" && user.idpInternalId) return { outcome: "skipped", reason: "already_provisioned" };
+
+  const result = await adapter.provision({
+    externalId: user.id,
+    email: user.email,
+    username: user.username,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    displayName: displayName(user),
+  });
+
+  return db.transaction(async (tx) => {
+    // The status guard makes the audit entry happen once even if two workers raced to here.
+    const [updated] = await tx
+      .update(users)
+      .set({ idp: adapter.name, idpInternalId: result.internalId, idpStatus: "provisioned", idpError: null, updatedAt: sql`now()` })
+      .where(and(eq(users.id, user.id), ne(users.idpStatus, "provisioned")))
+      .returning({ id: users.id });
+    if (!updated) return { outcome: "skipped", reason: "already_provisioned" } as const;
+    await appendAudit(tx, {
+      actor: "provisioner",
+      action: "user.provisioned",
+      userId: user.id,
+      correlationId: event.correlationId,
+      eventId: event.id,
+      data: { idp: adapter.name, internalId: result.internalId, adopted: result.adopted },
+    });
+    return { outcome: "done", internalId: result.internalId } as const;
+  });
+}
+
+/** A dead letter: the user's IdP status says failed and why, for the admin view. */
+export async function markProvisioningFailed(event: Event, error: Error, { db, adapter }: ProvisionDeps): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(users)
+      .set({ idp: adapter.name, idpStatus: "failed", idpError: error.message.slice(0, 1_000), updatedAt: sql`now()` })
+      .where(and(eq(users.id, event.data.userId), ne(users.idpStatus, "provisioned")))
+      .returning({ id: users.id });
+    if (!updated) return;
+    await appendAudit(tx, {
+      actor: "provisioner",
+      action: "user.provisioning_failed",
+      userId: event.data.userId,
+      correlationId: event.correlationId,
+      eventId: event.id,
+      data: { idp: adapter.name, error: error.message.slice(0, 1_000) },
+    });
+  });
+}

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { queueNames } from "@signup/contracts";
+import { common, integer, loadConfigOrExit } from "@signup/config";
+import { connectDb } from "@signup/db";
+import { createLogger } from "@signup/logger";
+import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
+import { idpNames, selectAdapter } from "./adapters/select-adapter.ts";
+import { markProvisioningFailed, provisionUser } from "./handlers/provision-user.ts";
+
+const config = loadConfigOrExit("provisioner", {
+  DATABASE_URL: common.DATABASE_URL,
+  REDIS_URL: common.REDIS_URL,
+  LOG_LEVEL: common.LOG_LEVEL,
+  QUEUE_PREFIX: common.QUEUE_PREFIX,
+  IDP: z.enum(idpNames).default("local"),
+  PROVISIONER_CONCURRENCY: integer(1, 100).default(5),
+});
+
+const logger = createLogger({ name: "provisioner", level: config.LOG_LEVEL });
+const { db, close } = connectDb(config.DATABASE_URL, { max: config.PROVISIONER_CONCURRENCY + 1, applicationName: "signup-provisioner" });
+const redis = createRedis(config.REDIS_URL, "worker");
+await checkRedisPolicy(redis, logger);
+const deps = { db, adapter: selectAdapter(config.IDP, { db }) };
+
+const worker = startConsumer({
+  queue: queueNames.provisioning,
+  connection: redis,
+  prefix: config.QUEUE_PREFIX,
+  logger,
+  concurrency: config.PROVISIONER_CONCURRENCY,
+  handlers: { UserRegistered: (event) => provisionUser(event, deps) },
+  onDeadLetter: (event, error) => markProvisioningFailed(event, error, deps),
+});
+logger.info({ idp: config.IDP }, "provisioner started");
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close]);

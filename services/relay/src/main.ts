@@ -1,0 +1,25 @@
+import { common, integer, loadConfigOrExit } from "@signup/config";
+import { connectDb } from "@signup/db";
+import { createLogger } from "@signup/logger";
+import { closeOnSignal, createPublisher, createRedis } from "@signup/queue";
+import { runRelay } from "./run-relay.ts";
+
+const config = loadConfigOrExit("relay", {
+  DATABASE_URL: common.DATABASE_URL,
+  REDIS_URL: common.REDIS_URL,
+  LOG_LEVEL: common.LOG_LEVEL,
+  RELAY_POLL_MS: integer(50, 60_000).default(1_000),
+  RELAY_BATCH_SIZE: integer(1, 10_000).default(200),
+  QUEUE_PREFIX: common.QUEUE_PREFIX,
+});
+
+const logger = createLogger({ name: "relay", level: config.LOG_LEVEL });
+const { db, sql, close } = connectDb(config.DATABASE_URL, { max: 3, applicationName: "signup-relay" });
+const redis = createRedis(config.REDIS_URL, "producer");
+redis.on("error", () => {}); // reconnects on its own; the relay loop reports the outage once
+const publisher = createPublisher(redis, config.QUEUE_PREFIX);
+
+const relay = runRelay({ db, sql, publisher, logger, pollMs: config.RELAY_POLL_MS, batchSize: config.RELAY_BATCH_SIZE });
+logger.info("relay started");
+
+closeOnSignal(logger, [() => relay.stop(), () => publisher.close(), () => redis.disconnect(), close]);
