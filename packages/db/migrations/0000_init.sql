@@ -75,6 +75,7 @@ CREATE TABLE "users" (
 	"idp_internal_id" text,
 	"idp_status" text DEFAULT 'pending' NOT NULL,
 	"idp_error" text,
+	"correlation_id" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "users_email_normalized_unique" UNIQUE("email_normalized")

@@ -30,6 +30,8 @@ export const users = pgTable("users", {
   idpInternalId: text("idp_internal_id"),
   idpStatus: text("idp_status", { enum: ["pending", "provisioned", "failed"] }).notNull().default("pending"),
   idpError: text("idp_error"),
+  /** The sign-up request's correlation id: every later step of this user's flow carries it. */
+  correlationId: text("correlation_id").notNull(),
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex("users_username_unique").on(sql`lower(${t.username})`)]);

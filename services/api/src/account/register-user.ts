@@ -31,6 +31,7 @@ export async function registerUser(
           lastName: input.lastName ?? null,
           passwordHash: input.passwordHash ?? null,
           metadata: input.metadata ?? {},
+          correlationId: meta.correlationId,
         })
         .onConflictDoNothing({ target: users.emailNormalized })
         .returning({ id: users.id });

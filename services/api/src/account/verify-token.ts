@@ -32,7 +32,7 @@ export async function inspectToken(db: Database, token: string): Promise<TokenSt
  * Spends the token and verifies the user in one transaction. `used_at IS NULL` in the UPDATE is
  * the single-use guarantee: of two concurrent POSTs only one row update wins.
  */
-export async function consumeToken(db: Database, token: string, meta: { correlationId: string }): Promise<{ userId: string }> {
+export async function consumeToken(db: Database, token: string, meta: { requestId: string }): Promise<{ userId: string }> {
   const tokenHash = hashToken(token);
   const outcome = await db.transaction(async (tx) => {
     const [spent] = await tx
@@ -46,11 +46,19 @@ export async function consumeToken(db: Database, token: string, meta: { correlat
       .update(users)
       .set({ status: "active", emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })
       .where(and(eq(users.id, spent.userId), eq(users.status, "pending")))
-      .returning({ id: users.id });
+      .returning({ id: users.id, correlationId: users.correlationId });
     if (user) {
-      const event = EmailVerified.create({ userId: user.id }, meta);
+      // The flow keeps the sign-up's correlation id; this request's own id is kept beside it.
+      const event = EmailVerified.create({ userId: user.id }, { correlationId: user.correlationId });
       await enqueueEvent(tx, event);
-      await appendAudit(tx, { actor: "user", action: "user.email_verified", userId: user.id, correlationId: meta.correlationId, eventId: event.id });
+      await appendAudit(tx, {
+        actor: "user",
+        action: "user.email_verified",
+        userId: user.id,
+        correlationId: user.correlationId,
+        eventId: event.id,
+        data: { requestId: meta.requestId },
+      });
     }
     // Any other link still in the user's mailbox is now pointless; spend them too.
     await tx

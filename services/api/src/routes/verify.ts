@@ -25,7 +25,7 @@ export function verifyRoutes(app: FastifyInstance, deps: { db: Database; appUrl:
   app.post<TokenParams>("/account/verify/:token", async (request, reply) => {
     const json = wantsJson(request.headers.accept);
     try {
-      await consumeToken(deps.db, request.params.token, { correlationId: request.id });
+      await consumeToken(deps.db, request.params.token, { requestId: request.id });
     } catch (error) {
       if (json || !(error instanceof HttpError)) throw error;
       return htmlHeaders(reply).status(error.statusCode).send(tokenProblemPage(error.code as "token_invalid"));

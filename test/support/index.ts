@@ -1,0 +1,5 @@
+export * from "./database.ts";
+export * from "./redis.ts";
+export * from "./stack.ts";
+export * from "./http.ts";
+export { startSmtpSink, startRedisServer, waitUntil, freePort, type CapturedMail, type SmtpSink } from "@signup/local-infra";
