@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from "pino";
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from "pino";
 
 export type { Logger };
 
@@ -30,8 +30,8 @@ export function redactUrl(url: string): string {
   return url.replace(/(\/account\/verify\/)[^/?#]+/, "$1[redacted]").replace(/([?&](?:token|code)=)[^&#]*/gi, "$1[redacted]");
 }
 
-export function createLogger(options: { name: string; level?: string } & LoggerOptions): Logger {
-  return pino({
+export function createLogger(options: { name: string; level?: string } & LoggerOptions, destination?: DestinationStream): Logger {
+  const settings: LoggerOptions = {
     ...options,
     level: options.level ?? "info",
     redact: { paths: redactPaths, censor: "[redacted]" },
@@ -41,5 +41,6 @@ export function createLogger(options: { name: string; level?: string } & LoggerO
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       ...options.serializers,
     },
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }

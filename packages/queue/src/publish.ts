@@ -8,7 +8,11 @@ export type Publisher = {
   close(): Promise<void>;
 };
 
-export function createPublisher(connection: Redis, prefix?: string): Publisher {
+/**
+ * A Queue waits for its connection without limit; the relay must instead give up, roll back and
+ * leave the events in the outbox, so every publish is bounded by timeoutMs.
+ */
+export function createPublisher(connection: Redis, prefix?: string, timeoutMs = 5_000): Publisher {
   const queues = new Map<QueueName, Queue>();
   const queueFor = (name: QueueName) => {
     let queue = queues.get(name);
@@ -24,11 +28,22 @@ export function createPublisher(connection: Redis, prefix?: string): Publisher {
       for (const event of events) {
         for (const name of routes[event.type]) byQueue.set(name, [...(byQueue.get(name) ?? []), event]);
       }
-      await Promise.all(
-        [...byQueue].map(([name, batch]) =>
-          queueFor(name).addBulk(batch.map((event) => ({ name: event.type, data: event, opts: { jobId: event.id } }))),
-        ),
-      );
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`publishing to Redis took over ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([
+          timeout,
+          Promise.all(
+            [...byQueue].map(([name, batch]) =>
+              queueFor(name).addBulk(batch.map((event) => ({ name: event.type, data: event, opts: { jobId: event.id } }))),
+            ),
+          ),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async close() {
       await Promise.all([...queues.values()].map((queue) => queue.close()));

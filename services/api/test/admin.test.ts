@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminToken, buildTestApp } from "./build-test-app.ts";
+
+describe("admin API", () => {
+  let ctx: Awaited<ReturnType<typeof buildTestApp>>;
+  beforeAll(async () => {
+    ctx = await buildTestApp();
+  });
+  afterAll(async () => ctx?.close());
+
+  const admin = (method: "GET" | "POST" | "DELETE", url: string, payload?: unknown, token = adminToken) =>
+    ctx.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
+
+  it("refuses requests without the admin bearer token", async () => {
+    const none = await ctx.app.inject({ method: "GET", url: "/admin/audit" });
+    const wrong = await admin("GET", "/admin/audit", undefined, "wrong-token-wrong-token");
+    expect([none.statusCode, wrong.statusCode]).toEqual([401, 401]);
+    expect(none.json().code).toBe("unauthorized");
+  });
+
+  it("creates teams and invites, lists and revokes them, and audits each step", async () => {
+    const team = await admin("POST", "/admin/teams", { name: "Ops" });
+    expect(team.statusCode).toBe(201);
+    const invite = await admin("POST", `/admin/teams/${team.json().id}/invites`, { email: "Someone@Example.com", role: "admin" });
+    expect(invite.statusCode).toBe(201);
+    expect(invite.json()).toMatchObject({ teamId: team.json().id, email: "Someone@Example.com", role: "admin" });
+    const duplicate = await admin("POST", `/admin/teams/${team.json().id}/invites`, { email: "someone@example.com" });
+    expect([duplicate.statusCode, duplicate.json().code]).toEqual([409, "invite_exists"]);
+
+    const listed = await admin("GET", `/admin/teams/${team.json().id}/invites`);
+    expect(listed.json()).toEqual({ items: [invite.json()], nextCursor: null });
+    expect((await admin("DELETE", `/admin/invites/${invite.json().id}`)).statusCode).toBe(204);
+    expect((await admin("DELETE", `/admin/invites/${invite.json().id}`)).json().code).toBe("invite_not_found");
+
+    const audit = await admin("GET", `/admin/audit?teamId=${team.json().id}`);
+    expect(audit.json().items.map((e: { action: string }) => e.action)).toEqual(["invite.revoked", "invite.created", "team.created"]);
+  });
+
+  it("pages the audit log newest first with a stable cursor", async () => {
+    for (let i = 0; i < 5; i++) await admin("POST", "/admin/teams", { name: `T${i}` });
+    const first = await admin("GET", "/admin/audit?action=team.created&limit=2");
+    const second = await admin("GET", `/admin/audit?action=team.created&limit=2&cursor=${first.json().nextCursor}`);
+    const ids = [...first.json().items, ...second.json().items].map((e: { id: string }) => BigInt(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => (a > b ? -1 : 1)));
+    expect(new Set(ids).size).toBe(4);
+  });
+
+  it("answers clear errors for unknown teams, users and bad input", async () => {
+    expect((await admin("POST", "/admin/teams/00000000-0000-4000-8000-000000000000/invites", { email: "a@example.com" })).json().code).toBe("team_not_found");
+    expect((await admin("GET", "/admin/teams/not-a-uuid/members")).json().code).toBe("team_not_found");
+    expect((await admin("GET", "/admin/users?email=nobody@example.com")).json().code).toBe("user_not_found");
+    const bad = await admin("POST", "/admin/teams", { name: "" });
+    expect([bad.statusCode, bad.json().code]).toEqual([400, "validation_failed"]);
+  });
+});

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, tableCounts } from "./build-test-app.ts";
+
+describe("POST /account/register", () => {
+  let ctx: Awaited<ReturnType<typeof buildTestApp>>;
+  beforeAll(async () => {
+    ctx = await buildTestApp();
+  });
+  afterAll(async () => ctx?.close());
+
+  const register = (payload: unknown, contentType = "application/json") =>
+    ctx.app.inject({
+      method: "POST",
+      url: "/account/register",
+      headers: { "content-type": contentType },
+      payload: typeof payload === "string" ? payload : JSON.stringify(payload),
+    });
+
+  it("writes the user, its outbox event and an audit entry in one go, and answers 202", async () => {
+    const response = await register({ email: "Ada@Example.com", firstName: "Ada" });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ status: "okay" });
+    const [user] = await ctx.database.sql`select * from users where email_normalized = 'ada@example.com'`;
+    expect(user).toMatchObject({ email: "Ada@Example.com", status: "pending", first_name: "Ada", correlation_id: response.headers["x-correlation-id"] });
+    const events = await ctx.database.sql`select type, envelope from outbox where envelope->'data'->>'userId' = ${user!.id}`;
+    expect(events.map((e) => e.type)).toEqual(["UserRegistered"]);
+    expect(events[0]!.envelope).toMatchObject({ version: 1, correlationId: user!.correlation_id, data: { userId: user!.id } });
+  });
+
+  it("answers the same 202 for an address that is already registered, and keeps one user", async () => {
+    const first = await register({ email: "twice@example.com" });
+    const second = await register({ email: "TWICE@example.com " });
+    expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+    expect(second.body).toBe(first.body);
+    const users = await ctx.database.sql`select id from users where email_normalized = 'twice@example.com'`;
+    expect(users).toHaveLength(1);
+    const events = await ctx.database.sql`select type from outbox where envelope->'data'->>'userId' = ${users[0]!.id} order by created_at`;
+    expect(events.map((e) => e.type)).toEqual(["UserRegistered", "SignUpAttemptExisting"]);
+  });
+
+  it("hashes a password with argon2id and never stores it in clear", async () => {
+    await register({ email: "pw@example.com", password: "correct horse battery" });
+    const [user] = await ctx.database.sql`select password_hash from users where email_normalized = 'pw@example.com'`;
+    expect(user!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const [outbox] = await ctx.database.sql`select count(*)::int as n from outbox where envelope::text like '%correct horse%'`;
+    expect(outbox!.n).toBe(0);
+  });
+
+  const badInputs: Array<[string, unknown, string, number, string?, string?]> = [
+    ["no email", { firstName: "Ada" }, "application/json", 400, "validation_failed", "required"],
+    ["a malformed email", { email: "not-an-address" }, "application/json", 400, "validation_failed", "invalid_email"],
+    ["an unknown field", { email: "x@example.com", admin: true }, "application/json", 400, "validation_failed", "unknown_field"],
+    ["a body that is not JSON", "{email: nope", "application/json", 400, "invalid_json"],
+    ["a plain-text body", "email=x@example.com", "text/plain", 400, "invalid_body"],
+    ["a JSON array", [{ email: "x@example.com" }], "application/json", 400, "invalid_body"],
+    ["a too short password", { email: "short@example.com", password: "abc" }, "application/json", 400, "validation_failed", "too_small"],
+  ];
+
+  for (const [what, payload, contentType, status, code, fieldCode] of badInputs) {
+    it(`refuses ${what} with ${status} ${code} and writes nothing`, async () => {
+      const before = await tableCounts(ctx.database);
+      const response = await register(payload, contentType);
+      expect(response.statusCode).toBe(status);
+      const body = response.json();
+      expect(body.code).toBe(code);
+      expect(typeof body.message).toBe("string");
+      expect(response.body).not.toMatch(/at .*\.ts:\d+|stack/i);
+      if (fieldCode) expect(body.fields.map((f: { code: string }) => f.code)).toContain(fieldCode);
+      expect(await tableCounts(ctx.database)).toEqual(before);
+    });
+  }
+
+  it("answers unknown routes with a JSON 404 code", async () => {
+    const response = await ctx.app.inject({ method: "GET", url: "/nope" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().code).toBe("not_found");
+  });
+});

@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SignUpAttemptExisting, UserRegistered } from "@signup/contracts";
+import { hashToken } from "@signup/tokens";
+import { createTestDatabase, startSmtpSink, type SmtpSink, type TestDatabase } from "@signup/test";
+import { notifyOwner } from "../src/handlers/notify-owner.ts";
+import { sendVerification } from "../src/handlers/send-verification.ts";
+import { smtpSender } from "../src/smtp-sender.ts";
+import type { MailerDeps } from "../src/mail-deps.ts";
+
+describe("verification mail over real SMTP", () => {
+  let database: TestDatabase;
+  let smtp: SmtpSink;
+  let sender: ReturnType<typeof smtpSender>;
+  let deps: MailerDeps;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    smtp = await startSmtpSink();
+    sender = smtpSender(smtp.url, "Test <no-reply@example.com>");
+    deps = { db: database.db, send: sender.send, settings: { publicUrl: "https://app.example.com/", productName: "Acme", tokenTtlMs: 2 * 3_600_000 } };
+  });
+  afterAll(async () => {
+    sender?.close();
+    await smtp?.stop();
+    await database?.drop();
+  });
+
+  async function user(status: "pending" | "active" = "pending") {
+    const id = randomUUID();
+    await database.sql`insert into users (id, email, email_normalized, status, correlation_id) values (${id}, ${`${id}@example.com`}, ${`${id}@example.com`}, ${status}, 'corr')`;
+    return id;
+  }
+
+  it("sends a link and a code in text and HTML, and stores only hashes", async () => {
+    const userId = await user();
+    const event = UserRegistered.create({ userId }, { correlationId: "corr" });
+    expect(await sendVerification(event, deps)).toEqual({ outcome: "done" });
+
+    const mail = await smtp.waitForMail((m) => m.to.includes(`${userId}@example.com`));
+    expect(mail.subject).toBe("Verify your email address for Acme");
+    const link = /https:\/\/app\.example\.com\/account\/verify\/([A-Za-z0-9_-]{43})/.exec(mail.text);
+    const code = /code on the sign-up page: (\d{6})/.exec(mail.text)?.[1];
+    expect(link).not.toBeNull();
+    expect(code).toBeDefined();
+    expect(mail.html).toContain(link![0]);
+    expect(mail.html).toContain(code!);
+    expect(mail.text).toContain("2 hours");
+
+    const [token] = await database.sql`select token_hash, code_hash, expires_at from verification_tokens where user_id = ${userId}`;
+    expect(token!.token_hash).toBe(hashToken(link![1]!));
+    expect(JSON.stringify(token)).not.toContain(link![1]);
+    expect(JSON.stringify(token)).not.toContain(`"${code}"`);
+  });
+
+  it("does not send twice for one event, nor to a verified user", async () => {
+    const userId = await user();
+    const event = UserRegistered.create({ userId }, { correlationId: "corr" });
+    await sendVerification(event, deps);
+    expect(await sendVerification(event, deps)).toEqual({ outcome: "skipped", reason: "already_sent" });
+    expect(smtp.mails.filter((m) => m.to.includes(`${userId}@example.com`))).toHaveLength(1);
+
+    const active = await user("active");
+    expect(await sendVerification(UserRegistered.create({ userId: active }, { correlationId: "c" }), deps)).toEqual({ outcome: "skipped", reason: "already_verified" });
+  });
+
+  it("tells a verified owner about a sign-up attempt, and re-sends the link to a pending one", async () => {
+    const owner = await user("active");
+    await notifyOwner(SignUpAttemptExisting.create({ userId: owner }, { correlationId: "c" }), deps);
+    const notice = await smtp.waitForMail((m) => m.to.includes(`${owner}@example.com`));
+    expect(notice.subject).toContain("Someone tried to sign up");
+    expect(notice.text).not.toMatch(/account\/verify/);
+
+    const pending = await user();
+    await notifyOwner(SignUpAttemptExisting.create({ userId: pending }, { correlationId: "c" }), deps);
+    const again = await smtp.waitForMail((m) => m.to.includes(`${pending}@example.com`));
+    expect(again.subject).toContain("Verify your email address");
+  });
+});

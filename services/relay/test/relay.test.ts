@@ -1,0 +1,83 @@
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UserRegistered, EmailVerified, queueNames } from "@signup/contracts";
+import { enqueueEvent } from "@signup/db";
+import { repoRoot } from "@signup/local-infra";
+import { createLogger } from "@signup/logger";
+import { createPublisher, createRedis } from "@signup/queue";
+import { createTestDatabase, dropQueuePrefix, startRedisServer, testRedisUrl, uniqueQueuePrefix, type TestDatabase } from "@signup/test";
+import { relayBatch } from "../src/relay.ts";
+
+const logger = createLogger({ name: "relay-test", level: "silent" });
+
+describe("outbox relay", () => {
+  let database: TestDatabase;
+  const prefix = uniqueQueuePrefix();
+  const redis = createRedis(testRedisUrl(), "producer");
+  const publisher = createPublisher(redis, prefix);
+  const queue = (name: string) => new Queue(name, { connection: redis, prefix });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await publisher.close();
+    redis.disconnect();
+    await database?.drop();
+    await dropQueuePrefix(testRedisUrl(), prefix);
+  });
+
+  const addEvents = (count: number) =>
+    database.db.transaction(async (tx) => {
+      const events = Array.from({ length: count }, () => UserRegistered.create({ userId: randomUUID() }, { correlationId: "c" }));
+      for (const event of events) await enqueueEvent(tx, event);
+      return events;
+    });
+
+  it("fans each event out to its queues with jobId = event id and marks it published", async () => {
+    const [event] = await addEvents(1);
+    const verified = EmailVerified.create({ userId: randomUUID() }, { correlationId: "c" });
+    await enqueueEvent(database.db, verified);
+    expect(await relayBatch({ db: database.db, publisher, logger, batchSize: 100 })).toBe(2);
+
+    for (const name of [queueNames.provisioning, queueNames.verificationMail]) {
+      const job = await queue(name).getJob(event!.id);
+      expect(job?.name).toBe("UserRegistered");
+      expect(job?.data).toEqual(event);
+    }
+    expect(await queue(queueNames.onboarding).getJob(event!.id)).toBeUndefined();
+    expect((await queue(queueNames.onboarding).getJob(verified.id))?.name).toBe("EmailVerified");
+    const unpublished = await database.sql`select count(*)::int as n from outbox where published_at is null`;
+    expect(unpublished[0]!.n).toBe(0);
+  });
+
+  it("two relays at once publish every event exactly once", async () => {
+    const events = await addEvents(60);
+    const relayAll = async () => {
+      let total = 0;
+      for (let n = -1; n !== 0; ) total += n = await relayBatch({ db: database.db, publisher, logger, batchSize: 7 });
+      return total;
+    };
+    const [a, b] = await Promise.all([relayAll(), relayAll()]);
+    expect(a + b).toBe(60);
+    const counts = await queue(queueNames.provisioning).getJobCounts("waiting");
+    expect(counts.waiting).toBeGreaterThanOrEqual(60);
+    for (const event of events.slice(0, 5)) expect(await queue(queueNames.provisioning).getJob(event.id)).toBeDefined();
+  });
+
+  it("keeps events in the outbox while Redis is unreachable", async () => {
+    const dir = join(repoRoot, ".data", `relay-test-redis-${process.pid}`);
+    const ownRedis = await startRedisServer({ dir, persist: false });
+    const connection = createRedis(ownRedis.url, "producer");
+    connection.on("error", () => {});
+    const downPublisher = createPublisher(connection, prefix, 1_000);
+    await ownRedis.stop();
+    const [event] = await addEvents(1);
+    await expect(relayBatch({ db: database.db, publisher: downPublisher, logger, batchSize: 100 })).rejects.toThrow();
+    const [row] = await database.sql`select published_at from outbox where id = ${event!.id}`;
+    expect(row!.published_at).toBeNull();
+    connection.disconnect();
+  });
+});
