@@ -30,6 +30,11 @@ export const users = pgTable("users", {
   idpInternalId: text("idp_internal_id"),
   idpStatus: text("idp_status", { enum: ["pending", "provisioned", "failed"] }).notNull().default("pending"),
   idpError: text("idp_error"),
+  /**
+   * When a mail to this address was last queued on request (sign-up, resend, a stranger's sign-up
+   * attempt): every such mail is throttled against it, so nobody can mail-bomb an address.
+   */
+  lastMailRequestedAt: timestamp("last_mail_requested_at", { withTimezone: true }),
   /** The sign-up request's correlation id: every later step of this user's flow carries it. */
   correlationId: text("correlation_id").notNull(),
   createdAt: createdAt(),

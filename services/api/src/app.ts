@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import formbody from "@fastify/formbody";
+import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Database } from "@signup/db";
@@ -10,7 +12,9 @@ import { auditRoutes } from "./routes/admin/audit.ts";
 import { teamRoutes } from "./routes/admin/teams.ts";
 import { userRoutes } from "./routes/admin/users.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { pageRoutes } from "./routes/pages.ts";
 import { registerRoutes } from "./routes/register.ts";
+import type { SiteSettings } from "./routes/site-settings.ts";
 import { verifyRoutes } from "./routes/verify.ts";
 
 export type AppDeps = {
@@ -18,8 +22,7 @@ export type AppDeps = {
   redis?: Redis;
   logger: Logger;
   adminToken: string;
-  /** Where a verified user is sent (303) after the verify button. */
-  appUrl: string;
+  site: SiteSettings;
 };
 
 const correlationIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -40,10 +43,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandlers(app);
   await app.register(formbody);
+  await app.register(fastifyStatic, { root: fileURLToPath(new URL("../assets/", import.meta.url)), prefix: "/assets/", cacheControl: true, maxAge: "1h" });
 
   healthRoutes(app, deps);
   registerRoutes(app, deps);
   verifyRoutes(app, deps);
+  pageRoutes(app, deps);
 
   await app.register(async (admin) => {
     requireAdminToken(admin, deps.adminToken);

@@ -1,8 +1,9 @@
-import { common, httpUrl, integer, loadConfigOrExit } from "@signup/config";
+import { common, duration, httpUrl, integer, loadConfigOrExit } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { closeOnSignal, createRedis } from "@signup/queue";
 import { z } from "zod";
+import { signupFieldsSetting } from "./account/signup-fields.ts";
 import { buildApp } from "./app.ts";
 
 const config = loadConfigOrExit("api", {
@@ -13,6 +14,9 @@ const config = loadConfigOrExit("api", {
   HOST: z.string().default("127.0.0.1"),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters"),
   APP_URL: z.union([httpUrl, z.string().startsWith("/")]).default("/"),
+  PRODUCT_NAME: z.string().min(1).default("Signup Pipeline"),
+  SIGNUP_FIELDS: signupFieldsSetting,
+  RESEND_COOLDOWN: duration.default(60_000),
 });
 
 const logger = createLogger({ name: "api", level: config.LOG_LEVEL });
@@ -21,7 +25,8 @@ const { db, close } = connectDb(config.DATABASE_URL, { applicationName: "signup-
 const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, "producer") : undefined;
 redis?.on("error", () => {});
 
-const app = await buildApp({ db, redis, logger, adminToken: config.ADMIN_TOKEN, appUrl: config.APP_URL });
+const site = { productName: config.PRODUCT_NAME, appUrl: config.APP_URL, fields: config.SIGNUP_FIELDS, resendCooldownMs: config.RESEND_COOLDOWN };
+const app = await buildApp({ db, redis, logger, adminToken: config.ADMIN_TOKEN, site });
 await app.listen({ port: config.PORT, host: config.HOST });
 
 closeOnSignal(logger, [() => app.close(), () => redis?.disconnect(), close]);

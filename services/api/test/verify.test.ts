@@ -53,7 +53,7 @@ describe("verification links", () => {
     const { token } = await pendingUserWithToken();
     const response = await post(token, false);
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe("/");
+    expect(response.headers.location).toBe("/account/verified");
   });
 
   it("of two concurrent POSTs exactly one wins", async () => {

@@ -1,18 +1,42 @@
 import { z } from "zod";
+import { passwordPolicy, type FieldName, type SignupFields } from "./signup-fields.ts";
 
-const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
+const text = (max: number) => z.string().trim().min(1, "Fill this in.").max(max);
 
-/** The public sign-up body. Unknown fields are refused so a typo never passes silently. */
-export const registerBody = z.strictObject({
+const fieldSchemas = {
   email: z.string().trim().max(254).pipe(z.email({ message: "Enter a valid email address." })),
-  password: z.string().min(8, "Use at least 8 characters.").max(128, "Use at most 128 characters.").optional(),
-  username: z.string().trim().regex(/^[A-Za-z0-9._-]{3,64}$/, "3 to 64 letters, digits, dots, dashes or underscores.").optional(),
-  firstName: optionalText(100),
-  lastName: optionalText(100),
-  metadata: z
-    .record(z.string(), z.unknown())
-    .refine((value) => JSON.stringify(value).length <= 4_096, "metadata is limited to 4 KB of JSON.")
-    .optional(),
-});
+  password: z
+    .string()
+    .min(passwordPolicy.minLength, `Use at least ${passwordPolicy.minLength} characters.`)
+    .max(passwordPolicy.maxLength, `Use at most ${passwordPolicy.maxLength} characters.`),
+  username: z.string().trim().regex(/^[A-Za-z0-9._-]{3,64}$/, "3 to 64 letters, digits, dots, dashes or underscores."),
+  firstName: text(100),
+  lastName: text(100),
+} satisfies Record<FieldName, z.ZodType>;
 
-export type RegisterInput = z.output<typeof registerBody>;
+const metadata = z
+  .record(z.string(), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= 4_096, "metadata is limited to 4 KB of JSON.")
+  .optional();
+
+/**
+ * The sign-up body for this instance's settings: required fields must be there, optional ones may
+ * be, and anything else (a field that is off, a typo) is refused rather than silently dropped.
+ */
+export function registerSchema(fields: SignupFields) {
+  const shape: Record<string, z.ZodType> = { metadata };
+  for (const [name, schema] of Object.entries(fieldSchemas) as Array<[FieldName, z.ZodType]>) {
+    if (fields[name] === "required") shape[name] = schema;
+    if (fields[name] === "optional") shape[name] = schema.optional();
+  }
+  return z.strictObject(shape) as unknown as z.ZodType<RegisterInput>;
+}
+
+export type RegisterInput = {
+  email: string;
+  password?: string;
+  username?: string;
+  firstName?: string;
+  lastName?: string;
+  metadata?: Record<string, unknown>;
+};

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { SignUpAttemptExisting, UserRegistered } from "@signup/contracts";
 import { appendAudit, enqueueEvent, normalizeEmail, users, type Database } from "@signup/db";
 import { HttpError } from "../http-error.ts";
+import { byUserId, claimMailSlot } from "./mail-throttle.ts";
 import type { RegisterInput } from "./register-schema.ts";
 
 const UNIQUE_VIOLATION = "23505";
@@ -15,7 +16,7 @@ const UNIQUE_VIOLATION = "23505";
 export async function registerUser(
   db: Database,
   input: Omit<RegisterInput, "password"> & { passwordHash?: string },
-  meta: { correlationId: string },
+  meta: { correlationId: string; mailCooldownMs: number },
 ): Promise<{ userId: string; created: boolean }> {
   const emailNormalized = normalizeEmail(input.email);
   try {
@@ -32,6 +33,7 @@ export async function registerUser(
           passwordHash: input.passwordHash ?? null,
           metadata: input.metadata ?? {},
           correlationId: meta.correlationId,
+          lastMailRequestedAt: new Date(),
         })
         .onConflictDoNothing({ target: users.emailNormalized })
         .returning({ id: users.id });
@@ -40,17 +42,18 @@ export async function registerUser(
       const userId = created?.id ?? (await tx.select({ id: users.id }).from(users).where(eq(users.emailNormalized, emailNormalized)))[0]?.id;
       if (!userId) throw new Error("user vanished inside its own transaction");
 
-      const event = created
-        ? UserRegistered.create({ userId }, meta)
-        : SignUpAttemptExisting.create({ userId }, meta);
-      await enqueueEvent(tx, event);
-      await appendAudit(tx, {
-        actor: "public",
-        action: created ? "user.registered" : "user.signup_attempt_existing",
-        userId,
-        correlationId: meta.correlationId,
-        eventId: event.id,
-      });
+      if (created) {
+        const event = UserRegistered.create({ userId }, meta);
+        await enqueueEvent(tx, event);
+        await appendAudit(tx, { actor: "public", action: "user.registered", userId, correlationId: meta.correlationId, eventId: event.id });
+      } else if (await claimMailSlot(tx, byUserId(userId), meta.mailCooldownMs)) {
+        // Repeated sign-ups for one address mail its owner at most once per cooldown.
+        const event = SignUpAttemptExisting.create({ userId }, meta);
+        await enqueueEvent(tx, event);
+        await appendAudit(tx, { actor: "public", action: "user.signup_attempt_existing", userId, correlationId: meta.correlationId, eventId: event.id });
+      } else {
+        await appendAudit(tx, { actor: "public", action: "user.signup_attempt_throttled", userId, correlationId: meta.correlationId });
+      }
       return { userId, created: Boolean(created) };
     });
   } catch (error) {

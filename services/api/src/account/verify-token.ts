@@ -1,8 +1,8 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { EmailVerified } from "@signup/contracts";
-import { appendAudit, enqueueEvent, users, verificationTokens, type Database } from "@signup/db";
+import { verificationTokens, type Database } from "@signup/db";
 import { hashToken } from "@signup/tokens";
 import { HttpError } from "../http-error.ts";
+import { activateUser } from "./activate-user.ts";
 
 export type TokenState = "valid" | "token_invalid" | "token_expired" | "token_used";
 
@@ -11,6 +11,8 @@ const failures: Record<Exclude<TokenState, "valid">, HttpError> = {
   token_expired: new HttpError(410, "token_expired", "This verification link has expired; ask for a new one."),
   token_used: new HttpError(410, "token_used", "This verification link was already used."),
 };
+
+export type TokenFailure = keyof typeof failures;
 
 export function tokenFailure(state: Exclude<TokenState, "valid">): HttpError {
   return failures[state];
@@ -42,29 +44,7 @@ export async function consumeToken(db: Database, token: string, meta: { requestI
       .returning({ userId: verificationTokens.userId });
     if (!spent) return undefined;
 
-    const [user] = await tx
-      .update(users)
-      .set({ status: "active", emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(users.id, spent.userId), eq(users.status, "pending")))
-      .returning({ id: users.id, correlationId: users.correlationId });
-    if (user) {
-      // The flow keeps the sign-up's correlation id; this request's own id is kept beside it.
-      const event = EmailVerified.create({ userId: user.id }, { correlationId: user.correlationId });
-      await enqueueEvent(tx, event);
-      await appendAudit(tx, {
-        actor: "user",
-        action: "user.email_verified",
-        userId: user.id,
-        correlationId: user.correlationId,
-        eventId: event.id,
-        data: { requestId: meta.requestId },
-      });
-    }
-    // Any other link still in the user's mailbox is now pointless; spend them too.
-    await tx
-      .update(verificationTokens)
-      .set({ usedAt: sql`now()` })
-      .where(and(eq(verificationTokens.userId, spent.userId), isNull(verificationTokens.usedAt)));
+    await activateUser(tx, spent.userId, { requestId: meta.requestId, method: "link" });
     return { userId: spent.userId };
   });
   if (outcome) return outcome;

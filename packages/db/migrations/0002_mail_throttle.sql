@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "last_mail_requested_at" timestamp with time zone;

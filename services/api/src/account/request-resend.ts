@@ -1,0 +1,26 @@
+import { and, eq } from "drizzle-orm";
+import { VerificationRequested } from "@signup/contracts";
+import { appendAudit, enqueueEvent, normalizeEmail, users, type Database } from "@signup/db";
+import { claimMailSlot } from "./mail-throttle.ts";
+
+/**
+ * Queues a fresh verification mail for a pending account, at most once per cooldown. The caller
+ * answers the same 202 whatever happened here, so the response says nothing about the address.
+ */
+export async function requestResend(db: Database, email: string, meta: { requestId: string; cooldownMs: number }): Promise<"queued" | "ignored"> {
+  return db.transaction(async (tx) => {
+    const user = await claimMailSlot(tx, and(eq(users.emailNormalized, normalizeEmail(email)), eq(users.status, "pending"))!, meta.cooldownMs);
+    if (!user) return "ignored";
+    const event = VerificationRequested.create({ userId: user.id }, { correlationId: user.correlationId });
+    await enqueueEvent(tx, event);
+    await appendAudit(tx, {
+      actor: "user",
+      action: "verification.resend_requested",
+      userId: user.id,
+      correlationId: user.correlationId,
+      eventId: event.id,
+      data: { requestId: meta.requestId },
+    });
+    return "queued";
+  });
+}

@@ -1,0 +1,24 @@
+import type { FastifyRequest } from "fastify";
+import type { SignupFields } from "../account/signup-fields.ts";
+
+/** What the public routes and pages need to know about this instance. */
+export type SiteSettings = {
+  productName: string;
+  appUrl: string;
+  fields: SignupFields;
+  resendCooldownMs: number;
+};
+
+/** A browser's plain form post (no JavaScript): answer with pages and redirects, not JSON. */
+export function isFormPost(request: FastifyRequest): boolean {
+  return (request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+}
+
+/** Form fields arrive as strings, empty when left blank: blank means "not given". */
+export function formBody(body: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (typeof value === "string" && value.trim() !== "") out[key] = value;
+  }
+  return out;
+}
