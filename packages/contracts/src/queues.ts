@@ -3,7 +3,7 @@ import type { EventType } from "./events/index.ts";
 /** One BullMQ queue per subscriber: each scales and fails on its own. */
 export const queueNames = {
   provisioning: "provisioning",
-  verificationMail: "verification-mail",
+  mail: "mail",
   onboarding: "onboarding",
 } as const;
 
@@ -12,10 +12,11 @@ export const allQueueNames: readonly QueueName[] = Object.values(queueNames);
 
 /** Which queues each event fans out to. The relay reads this; nothing else decides routing. */
 export const routes = {
-  UserRegistered: [queueNames.provisioning, queueNames.verificationMail],
-  SignUpAttemptExisting: [queueNames.verificationMail],
-  VerificationRequested: [queueNames.verificationMail],
+  UserRegistered: [queueNames.provisioning, queueNames.mail],
+  SignUpAttemptExisting: [queueNames.mail],
+  VerificationRequested: [queueNames.mail],
   EmailVerified: [queueNames.onboarding],
+  InviteAccepted: [queueNames.mail],
 } as const satisfies Record<EventType, readonly QueueName[]>;
 
 /** Which events a queue carries, derived from the routes so the two cannot disagree. */

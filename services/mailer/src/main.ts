@@ -5,6 +5,7 @@ import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
 import { notifyOwner } from "./handlers/notify-owner.ts";
+import { notifyTeamJoined } from "./handlers/notify-team-joined.ts";
 import { sendVerification } from "./handlers/send-verification.ts";
 import { smtpSender } from "./smtp-sender.ts";
 
@@ -33,7 +34,7 @@ const deps = {
 };
 
 const worker = startConsumer({
-  queue: queueNames.verificationMail,
+  queue: queueNames.mail,
   connection: redis,
   prefix: config.QUEUE_PREFIX,
   logger,
@@ -42,6 +43,7 @@ const worker = startConsumer({
     UserRegistered: (event) => sendVerification(event, deps),
     VerificationRequested: (event) => sendVerification(event, deps),
     SignUpAttemptExisting: (event) => notifyOwner(event, deps),
+    InviteAccepted: (event) => notifyTeamJoined(event, deps),
   },
 });
 logger.info("mailer started");

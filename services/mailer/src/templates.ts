@@ -4,7 +4,7 @@ const dir = new URL("../templates/", import.meta.url);
 const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (ch) => entities[ch] ?? ch);
 
-export type TemplateName = "verification" | "owner-notice";
+export type TemplateName = "verification" | "owner-notice" | "invite-accepted";
 export type RenderedMail = { subject: string; text: string; html: string };
 
 const cache = new Map<string, string>();

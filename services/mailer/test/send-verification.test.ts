@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SignUpAttemptExisting, UserRegistered } from "@signup/contracts";
+import { InviteAccepted, SignUpAttemptExisting, UserRegistered } from "@signup/contracts";
 import { hashToken } from "@signup/tokens";
 import { createTestDatabase, startSmtpSink, type SmtpSink, type TestDatabase } from "@signup/test";
 import { notifyOwner } from "../src/handlers/notify-owner.ts";
+import { notifyTeamJoined } from "../src/handlers/notify-team-joined.ts";
 import { sendVerification } from "../src/handlers/send-verification.ts";
 import { smtpSender } from "../src/smtp-sender.ts";
 import type { MailerDeps } from "../src/mail-deps.ts";
@@ -45,7 +46,16 @@ describe("verification mail over real SMTP", () => {
     expect(code).toBeDefined();
     expect(mail.html).toContain(link![0]);
     expect(mail.html).toContain(code!);
-    expect(mail.text).toContain("2 hours");
+    // The text part carries what the HTML part does: link, code, expiry, product, "not you?".
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain(link![0]);
+      expect(part).toContain(code!);
+      expect(part).toContain("expire in 2 hours");
+      expect(part).toContain("Acme");
+      expect(part).toContain("Not you?");
+    }
+    expect(mail.html).toMatch(/<table role="presentation"/);
+    expect(mail.html).toMatch(/<a href="https:\/\/app\.example\.com\/account\/verify\/[^"]+"[^>]*>Verify email address<\/a>/);
 
     const [token] = await database.sql`select token_hash, code_hash, expires_at from verification_tokens where user_id = ${userId}`;
     expect(token!.token_hash).toBe(hashToken(link![1]!));
@@ -75,5 +85,18 @@ describe("verification mail over real SMTP", () => {
     await notifyOwner(SignUpAttemptExisting.create({ userId: pending }, { correlationId: "c" }), deps);
     const again = await smtp.waitForMail((m) => m.to.includes(`${pending}@example.com`));
     expect(again.subject).toContain("Verify your email address");
+  });
+
+  it("tells a user which team their invite put them in", async () => {
+    const userId = await user("active");
+    const [team] = await database.sql`insert into teams (name) values ('Research & <Development>') returning id`;
+    await database.sql`insert into team_members (team_id, user_id, role) values (${team!.id}, ${userId}, 'editor')`;
+    const event = InviteAccepted.create({ userId, teamId: team!.id, inviteId: randomUUID() }, { correlationId: "c" });
+    expect(await notifyTeamJoined(event, deps)).toEqual({ outcome: "done" });
+    const mail = await smtp.waitForMail((m) => m.to.includes(`${userId}@example.com`));
+    expect(mail.subject).toBe("You have joined Research & <Development> on Acme");
+    expect(mail.text).toContain("member of Research & <Development>");
+    expect(mail.html).toContain("Research &amp; &lt;Development&gt;");
+    expect(await notifyTeamJoined(event, deps)).toEqual({ outcome: "skipped", reason: "already_sent" });
   });
 });

@@ -42,7 +42,7 @@ describe("outbox relay", () => {
     await enqueueEvent(database.db, verified);
     expect(await relayBatch({ db: database.db, publisher, logger, batchSize: 100 })).toBe(2);
 
-    for (const name of [queueNames.provisioning, queueNames.verificationMail]) {
+    for (const name of [queueNames.provisioning, queueNames.mail]) {
       const job = await queue(name).getJob(event!.id);
       expect(job?.name).toBe("UserRegistered");
       expect(job?.data).toEqual(event);

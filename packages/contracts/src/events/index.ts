@@ -1,15 +1,17 @@
 import { EmailVerified } from "./email-verified.ts";
+import { InviteAccepted } from "./invite-accepted.ts";
 import { SignUpAttemptExisting } from "./sign-up-attempt-existing.ts";
 import { UserRegistered } from "./user-registered.ts";
 import { VerificationRequested } from "./verification-requested.ts";
 
-export { EmailVerified, SignUpAttemptExisting, UserRegistered, VerificationRequested };
+export { EmailVerified, InviteAccepted, SignUpAttemptExisting, UserRegistered, VerificationRequested };
 
 export const events = {
   UserRegistered,
   SignUpAttemptExisting,
   VerificationRequested,
   EmailVerified,
+  InviteAccepted,
 } as const;
 
 export type EventType = keyof typeof events;

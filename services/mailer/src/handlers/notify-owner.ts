@@ -1,10 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { SignUpAttemptExisting } from "@signup/contracts";
-import { appendAudit, claimEvent, users } from "@signup/db";
+import { users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import type { MailerDeps } from "../mail-deps.ts";
-import { renderMail } from "../templates.ts";
-import { MAILER, alreadySent } from "./already-sent.ts";
+import { alreadySent, sendOnce } from "./send-once.ts";
 import { sendVerification } from "./send-verification.ts";
 
 type Event = ReturnType<typeof SignUpAttemptExisting.parse>;
@@ -14,18 +13,9 @@ type Event = ReturnType<typeof SignUpAttemptExisting.parse>;
  * first mail, so they get a fresh verification mail; a verified owner is told someone tried.
  */
 export async function notifyOwner(event: Event, deps: MailerDeps): Promise<HandlerResult> {
-  const { db, send, settings } = deps;
-  if (await alreadySent(db, event.id)) return { outcome: "skipped", reason: "already_sent" };
-  const [user] = await db.select().from(users).where(eq(users.id, event.data.userId));
+  if (await alreadySent(deps.db, event.id)) return { outcome: "skipped", reason: "already_sent" };
+  const [user] = await deps.db.select().from(users).where(eq(users.id, event.data.userId));
   if (!user) return { outcome: "skipped", reason: "user_not_found" };
   if (user.status === "pending") return sendVerification(event, deps);
-
-  const messageId = `<${event.id}.owner-notice@signup-pipeline>`;
-  const mail = renderMail("owner-notice", { productName: settings.productName, email: user.email });
-  await send({ to: user.email, messageId, ...mail });
-  await db.transaction(async (tx) => {
-    if (!(await claimEvent(tx, MAILER, event.id))) return;
-    await appendAudit(tx, { actor: "mailer", action: "owner_notice.sent", userId: user.id, correlationId: event.correlationId, eventId: event.id, data: { messageId } });
-  });
-  return { outcome: "done" };
+  return sendOnce(event, deps, { to: user.email, template: "owner-notice", vars: { email: user.email }, audit: { action: "owner_notice.sent", userId: user.id } });
 }

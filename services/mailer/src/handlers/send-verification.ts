@@ -1,11 +1,10 @@
 import { eq } from "drizzle-orm";
 import type { AnyEvent } from "@signup/contracts";
-import { appendAudit, claimEvent, users, verificationTokens } from "@signup/db";
+import { users, verificationTokens } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import { generateCode, generateToken, hashCode, hashToken } from "@signup/tokens";
 import type { MailerDeps } from "../mail-deps.ts";
-import { renderMail } from "../templates.ts";
-import { MAILER, alreadySent } from "./already-sent.ts";
+import { alreadySent, sendOnce } from "./send-once.ts";
 
 const humanDuration = (ms: number) => {
   const hours = Math.round(ms / 3_600_000);
@@ -35,26 +34,10 @@ export async function sendVerification(event: AnyEvent, { db, send, settings }: 
   });
 
   const link = `${settings.publicUrl.replace(/\/$/, "")}/account/verify/${token}`;
-  const mail = renderMail("verification", {
-    productName: settings.productName,
-    email: user.email,
-    link,
-    code,
-    expiresIn: humanDuration(settings.tokenTtlMs),
+  return sendOnce(event, { db, send, settings }, {
+    to: user.email,
+    template: "verification",
+    vars: { email: user.email, link, code, expiresIn: humanDuration(settings.tokenTtlMs) },
+    audit: { action: "verification.sent", userId: user.id, data: { trigger: event.type } },
   });
-  const messageId = `<${event.id}.verification@signup-pipeline>`;
-  await send({ to: user.email, messageId, ...mail });
-
-  await db.transaction(async (tx) => {
-    if (!(await claimEvent(tx, MAILER, event.id))) return;
-    await appendAudit(tx, {
-      actor: "mailer",
-      action: "verification.sent",
-      userId: user.id,
-      correlationId: event.correlationId,
-      eventId: event.id,
-      data: { messageId, trigger: event.type },
-    });
-  });
-  return { outcome: "done" };
 }

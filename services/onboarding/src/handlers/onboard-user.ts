@@ -1,13 +1,14 @@
 import { and, eq, gt, sql } from "drizzle-orm";
-import type { EmailVerified } from "@signup/contracts";
-import { appendAudit, claimEvent, invites, teamMembers, users, type AuditEntry, type Database } from "@signup/db";
+import { InviteAccepted, type EmailVerified } from "@signup/contracts";
+import { appendAudit, claimEvent, enqueueEvent, invites, teamMembers, users, type AuditEntry, type Database } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 
 type Event = ReturnType<typeof EmailVerified.parse>;
 export const ONBOARDING = "onboarding";
 
 /**
- * For each pending invite of the verified address: join the team, delete the invite, audit both.
+ * For each pending invite of the verified address: join the team, delete the invite, audit both,
+ * and queue the "you joined" mail (through the outbox, so it is sent if and only if this commits).
  * All in one transaction that also records the event as processed, so a replay (or a duplicate
  * delivered to a second worker) finds the inbox row and changes nothing.
  */
@@ -30,7 +31,10 @@ export async function onboardUser(event: Event, deps: { db: Database }): Promise
         .values({ teamId: invite.teamId, userId: user.id, role: invite.role })
         .onConflictDoNothing()
         .returning({ teamId: teamMembers.teamId });
-      if (joined.length > 0) audit.push({ ...base, action: "team.member_joined", teamId: invite.teamId, data: { role: invite.role, inviteId: invite.id } });
+      if (joined.length > 0) {
+        audit.push({ ...base, action: "team.member_joined", teamId: invite.teamId, data: { role: invite.role, inviteId: invite.id } });
+        await enqueueEvent(tx, InviteAccepted.create({ userId: user.id, teamId: invite.teamId, inviteId: invite.id }, { correlationId: event.correlationId }));
+      }
       audit.push({ ...base, action: "invite.consumed", teamId: invite.teamId, data: { inviteId: invite.id } });
     }
     audit.push({ ...base, action: "user.onboarded", data: { teamsJoined: pending.length } });
