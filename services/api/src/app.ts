@@ -5,10 +5,14 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Database } from "@signup/db";
+import type { QueueSet } from "@signup/queue";
 import type { Logger } from "@signup/logger";
 import { requireAdminToken } from "./admin-auth.ts";
 import { installErrorHandlers } from "./http-error.ts";
+import { registerMetrics } from "./metrics.ts";
+import { registerQueueBoard } from "./queue-board.ts";
 import { auditRoutes } from "./routes/admin/audit.ts";
+import { deadLetterRoutes } from "./routes/admin/dead-letters.ts";
 import { teamRoutes } from "./routes/admin/teams.ts";
 import { userRoutes } from "./routes/admin/users.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -20,6 +24,8 @@ import { verifyRoutes } from "./routes/verify.ts";
 export type AppDeps = {
   db: Database;
   redis?: Redis;
+  /** The queues, for dead letters, bull-board and queue metrics; absent when no REDIS_URL is set. */
+  queues?: QueueSet;
   logger: Logger;
   adminToken: string;
   site: SiteSettings;
@@ -45,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(fastifyStatic, { root: fileURLToPath(new URL("../assets/", import.meta.url)), prefix: "/assets/", cacheControl: true, maxAge: "1h" });
 
+  registerMetrics(app, deps);
   healthRoutes(app, deps);
   registerRoutes(app, deps);
   verifyRoutes(app, deps);
@@ -55,6 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     teamRoutes(admin, deps);
     userRoutes(admin, deps);
     auditRoutes(admin, deps);
+    deadLetterRoutes(admin, deps);
+    if (deps.queues) await registerQueueBoard(admin, deps.queues);
   });
   return app;
 }

@@ -1,7 +1,7 @@
 import { createLogger } from "@signup/logger";
 import { createTestDatabase, type TestDatabase } from "@signup/test";
 import { signupFieldsSetting } from "../src/account/signup-fields.ts";
-import { buildApp } from "../src/app.ts";
+import { buildApp, type AppDeps } from "../src/app.ts";
 import type { SiteSettings } from "../src/routes/site-settings.ts";
 
 export const adminToken = "test-admin-token-0123456789";
@@ -14,9 +14,9 @@ const defaultSite: SiteSettings = {
 };
 
 /** The API in-process (fastify inject) on a database of the test's own; no Redis needed. */
-export async function buildTestApp(site: Partial<SiteSettings> = {}): Promise<{ app: Awaited<ReturnType<typeof buildApp>>; database: TestDatabase; close(): Promise<void> }> {
+export async function buildTestApp(site: Partial<SiteSettings> = {}, extra: Pick<AppDeps, "queues"> = {}): Promise<{ app: Awaited<ReturnType<typeof buildApp>>; database: TestDatabase; close(): Promise<void> }> {
   const database = await createTestDatabase();
-  const app = await buildApp({ db: database.db, logger: createLogger({ name: "api-test", level: "silent" }), adminToken, site: { ...defaultSite, ...site } });
+  const app = await buildApp({ db: database.db, logger: createLogger({ name: "api-test", level: "silent" }), adminToken, site: { ...defaultSite, ...site }, ...extra });
   return {
     app,
     database,

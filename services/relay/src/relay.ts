@@ -1,4 +1,4 @@
-import { asc, inArray, isNull, sql } from "drizzle-orm";
+import { asc, inArray, isNull, sql } from "@signup/db";
 import { parseEvent, type AnyEvent } from "@signup/contracts";
 import { outbox, type Database } from "@signup/db";
 import type { Logger } from "@signup/logger";

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "@signup/db";
 import { EmailVerified } from "@signup/contracts";
 import { appendAudit, enqueueEvent, users, verificationTokens, type Executor } from "@signup/db";
 

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql, type SQL } from "@signup/db";
 import { users, type Executor } from "@signup/db";
 
 /**

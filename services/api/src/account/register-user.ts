@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq } from "@signup/db";
 import { SignUpAttemptExisting, UserRegistered } from "@signup/contracts";
 import { appendAudit, enqueueEvent, normalizeEmail, users, type Database } from "@signup/db";
 import { HttpError } from "../http-error.ts";

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq } from "@signup/db";
 import { VerificationRequested } from "@signup/contracts";
 import { appendAudit, enqueueEvent, normalizeEmail, users, type Database } from "@signup/db";
 import { claimMailSlot } from "./mail-throttle.ts";

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql } from "@signup/db";
 import { normalizeEmail, users, verificationTokens, type Database } from "@signup/db";
 import { hashCode } from "@signup/tokens";
 import { HttpError } from "../http-error.ts";

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "@signup/db";
 import { verificationTokens, type Database } from "@signup/db";
 import { hashToken } from "@signup/tokens";
 import { HttpError } from "../http-error.ts";

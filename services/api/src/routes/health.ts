@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Database } from "@signup/db";

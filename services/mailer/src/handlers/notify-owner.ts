@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq } from "@signup/db";
 import type { SignUpAttemptExisting } from "@signup/contracts";
 import { users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";

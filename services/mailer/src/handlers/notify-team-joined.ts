@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq } from "@signup/db";
 import type { InviteAccepted } from "@signup/contracts";
 import { teamMembers, teams, users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq } from "@signup/db";
 import type { AnyEvent } from "@signup/contracts";
 import { appendAudit, claimEvent, processedEvents, type Database } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";

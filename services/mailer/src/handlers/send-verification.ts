@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq } from "@signup/db";
 import type { AnyEvent } from "@signup/contracts";
 import { users, verificationTokens } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";

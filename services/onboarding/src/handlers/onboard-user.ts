@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, sql } from "@signup/db";
 import { InviteAccepted, type EmailVerified } from "@signup/contracts";
 import { appendAudit, claimEvent, enqueueEvent, invites, teamMembers, users, type AuditEntry, type Database } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";

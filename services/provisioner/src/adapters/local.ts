@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq } from "@signup/db";
 import { localDirectory, type Database } from "@signup/db";
 import type { IdpAdapter } from "./adapter.ts";
 

@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "@signup/db";
 import type { UserRegistered } from "@signup/contracts";
 import { appendAudit, users, type Database } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { auditLog, type Database } from "@signup/db";

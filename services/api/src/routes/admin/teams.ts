@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { appendAudit, invites, normalizeEmail, teamMembers, teams, users, type Database } from "@signup/db";

@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { auditLog, normalizeEmail, teamMembers, teams, users, type Database } from "@signup/db";
