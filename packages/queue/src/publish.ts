@@ -12,12 +12,20 @@ export type Publisher = {
  * A Queue waits for its connection without limit; the relay must instead give up, roll back and
  * leave the events in the outbox, so every publish is bounded by timeoutMs.
  */
-export function createPublisher(connection: Redis, prefix?: string, timeoutMs = 5_000): Publisher {
+export type PublisherOptions = { prefix?: string; timeoutMs?: number; attempts?: number; backoffMs?: number };
+
+export function createPublisher(connection: Redis, options: PublisherOptions = {}): Publisher {
+  const { prefix, timeoutMs = 5_000 } = options;
+  const jobOptions = {
+    ...defaultJobOptions,
+    attempts: options.attempts ?? defaultJobOptions.attempts,
+    backoff: { ...defaultJobOptions.backoff, delay: options.backoffMs ?? defaultJobOptions.backoff.delay },
+  };
   const queues = new Map<QueueName, Queue>();
   const queueFor = (name: QueueName) => {
     let queue = queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection, prefix, defaultJobOptions });
+      queue = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions });
       queues.set(name, queue);
     }
     return queue;

@@ -19,11 +19,11 @@ describe("dead letters, bull-board and metrics", () => {
     queues = openQueues(redis, prefix);
     ctx = await buildTestApp({}, { queues });
     // A provisioning consumer that refuses for good: the job lands in the failed set at once.
-    worker = new Worker(queueNames.provisioning, async () => {
+    worker = new Worker(queueNames.provisioning, async (): Promise<void> => {
       throw new UnrecoverableError("IdP said 400: invalid email");
     }, { connection: redis, prefix });
     const producer = createRedis(testRedisUrl(), "producer");
-    const publisher = createPublisher(producer, prefix);
+    const publisher = createPublisher(producer, { prefix });
     await publisher.publish([event]);
     await publisher.close();
     producer.disconnect();

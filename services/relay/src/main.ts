@@ -11,13 +11,16 @@ const config = loadConfigOrExit("relay", {
   RELAY_POLL_MS: integer(50, 60_000).default(1_000),
   RELAY_BATCH_SIZE: integer(1, 10_000).default(200),
   QUEUE_PREFIX: common.QUEUE_PREFIX,
+  /** Retry policy stamped on each job: attempts, and the first backoff (doubled each retry, with jitter). */
+  JOB_ATTEMPTS: integer(1, 100).default(8),
+  JOB_BACKOFF_MS: integer(10, 3_600_000).default(1_000),
 });
 
 const logger = createLogger({ name: "relay", level: config.LOG_LEVEL });
 const { db, sql, close } = connectDb(config.DATABASE_URL, { max: 3, applicationName: "signup-relay" });
 const redis = createRedis(config.REDIS_URL, "producer");
 redis.on("error", () => {}); // reconnects on its own; the relay loop reports the outage once
-const publisher = createPublisher(redis, config.QUEUE_PREFIX);
+const publisher = createPublisher(redis, { prefix: config.QUEUE_PREFIX, attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS });
 
 const relay = runRelay({ db, sql, publisher, logger, pollMs: config.RELAY_POLL_MS, batchSize: config.RELAY_BATCH_SIZE });
 logger.info("relay started");

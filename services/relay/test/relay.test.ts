@@ -16,7 +16,7 @@ describe("outbox relay", () => {
   let database: TestDatabase;
   const prefix = uniqueQueuePrefix();
   const redis = createRedis(testRedisUrl(), "producer");
-  const publisher = createPublisher(redis, prefix);
+  const publisher = createPublisher(redis, { prefix });
   const queue = (name: string) => new Queue(name, { connection: redis, prefix });
 
   beforeAll(async () => {
@@ -72,7 +72,7 @@ describe("outbox relay", () => {
     const ownRedis = await startRedisServer({ dir, persist: false });
     const connection = createRedis(ownRedis.url, "producer");
     connection.on("error", () => {});
-    const downPublisher = createPublisher(connection, prefix, 1_000);
+    const downPublisher = createPublisher(connection, { prefix, timeoutMs: 1_000 });
     await ownRedis.stop();
     const [event] = await addEvents(1);
     await expect(relayBatch({ db: database.db, publisher: downPublisher, logger, batchSize: 100 })).rejects.toThrow();
