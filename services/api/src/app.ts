@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import formbody from "@fastify/formbody";
+import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
@@ -29,12 +30,15 @@ export type AppDeps = {
   logger: Logger;
   adminToken: string;
   site: SiteSettings;
+  /** Behind a load balancer: true, so rate limits see the client's IP (X-Forwarded-For). */
+  trustProxy?: boolean;
 };
 
 const correlationIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
+    trustProxy: deps.trustProxy === true,
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
     // A caller's correlation id is kept (so a front-end can follow its request); otherwise we mint one.
@@ -49,6 +53,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandlers(app);
   await app.register(formbody);
+  // Per client IP, in this process's memory: limits must not make sign-ups depend on Redis.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: "rate_limited", message: `Too many requests; try again in ${Math.ceil(context.ttl / 1_000)} s.` }),
+  });
   await app.register(fastifyStatic, { root: fileURLToPath(new URL("../assets/", import.meta.url)), prefix: "/assets/", cacheControl: true, maxAge: "1h" });
 
   registerMetrics(app, deps);

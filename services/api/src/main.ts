@@ -18,6 +18,8 @@ const config = loadConfigOrExit("api", {
   PRODUCT_NAME: z.string().min(1).default("Signup Pipeline"),
   SIGNUP_FIELDS: signupFieldsSetting,
   RESEND_COOLDOWN: duration.default(60_000),
+  RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(30),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });
 
 const logger = createLogger({ name: "api", level: config.LOG_LEVEL });
@@ -27,8 +29,8 @@ const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, "producer") : und
 redis?.on("error", () => {});
 const queues = redis ? openQueues(redis, config.QUEUE_PREFIX) : undefined;
 
-const site = { productName: config.PRODUCT_NAME, appUrl: config.APP_URL, fields: config.SIGNUP_FIELDS, resendCooldownMs: config.RESEND_COOLDOWN };
-const app = await buildApp({ db, redis, queues, logger, adminToken: config.ADMIN_TOKEN, site });
+const site = { productName: config.PRODUCT_NAME, appUrl: config.APP_URL, fields: config.SIGNUP_FIELDS, resendCooldownMs: config.RESEND_COOLDOWN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE };
+const app = await buildApp({ db, redis, queues, logger, adminToken: config.ADMIN_TOKEN, site, trustProxy: config.TRUST_PROXY });
 await app.listen({ port: config.PORT, host: config.HOST });
 
 closeOnSignal(logger, [() => app.close(), () => queues?.close(), () => redis?.disconnect(), close]);

@@ -11,6 +11,7 @@ const defaultSite: SiteSettings = {
   appUrl: "/app",
   fields: signupFieldsSetting.parse("email:required,password:optional,username:optional,firstName:optional,lastName:optional"),
   resendCooldownMs: 60_000,
+  rateLimitPerMinute: 0,
 };
 
 /** The API in-process (fastify inject) on a database of the test's own; no Redis needed. */

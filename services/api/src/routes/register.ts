@@ -6,12 +6,12 @@ import { registerUser } from "../account/register-user.ts";
 import { HttpError } from "../http-error.ts";
 import { signupPage } from "../pages/signup-page.ts";
 import { parseInput } from "../validation.ts";
-import { formBody, isFormPost, type SiteSettings } from "./site-settings.ts";
+import { formBody, isFormPost, publicPostLimit, type SiteSettings } from "./site-settings.ts";
 
 export function registerRoutes(app: FastifyInstance, deps: { db: Database; site: SiteSettings }): void {
   const schema = registerSchema(deps.site.fields);
 
-  app.post("/account/register", async (request, reply) => {
+  app.post("/account/register", publicPostLimit(deps.site), async (request, reply) => {
     const form = isFormPost(request);
     const body = form ? formBody(request.body) : request.body;
     try {

@@ -7,7 +7,14 @@ export type SiteSettings = {
   appUrl: string;
   fields: SignupFields;
   resendCooldownMs: number;
+  /** Public POSTs per client IP per minute (register, verify, resend); 0 turns the limit off. */
+  rateLimitPerMinute: number;
 };
+
+/** Route options that apply the per-IP limit to a public POST. */
+export function publicPostLimit(site: SiteSettings) {
+  return site.rateLimitPerMinute > 0 ? { config: { rateLimit: { max: site.rateLimitPerMinute, timeWindow: 60_000 } } } : {};
+}
 
 /** A browser's plain form post (no JavaScript): answer with pages and redirects, not JSON. */
 export function isFormPost(request: FastifyRequest): boolean {

@@ -8,7 +8,7 @@ import { HttpError } from "../http-error.ts";
 import { checkEmailPage } from "../pages/check-email-page.ts";
 import { tokenProblemPage, verifyPage } from "../pages/verify-pages.ts";
 import { parseInput } from "../validation.ts";
-import { formBody, isFormPost, type SiteSettings } from "./site-settings.ts";
+import { formBody, isFormPost, publicPostLimit, type SiteSettings } from "./site-settings.ts";
 
 type TokenParams = { Params: { token: string } };
 
@@ -34,7 +34,7 @@ export function verifyRoutes(app: FastifyInstance, deps: { db: Database; site: S
     return reply.send(verifyPage(site, `/account/verify/${encodeURIComponent(request.params.token)}`));
   });
 
-  app.post<TokenParams>("/account/verify/:token", async (request, reply) => {
+  app.post<TokenParams>("/account/verify/:token", publicPostLimit(site), async (request, reply) => {
     const json = wantsJson(request.headers.accept);
     try {
       await consumeToken(deps.db, request.params.token, { requestId: request.id });
@@ -46,7 +46,7 @@ export function verifyRoutes(app: FastifyInstance, deps: { db: Database; site: S
     return reply.header("referrer-policy", "no-referrer").redirect("/account/verified", 303);
   });
 
-  app.post("/account/verify", async (request, reply) => {
+  app.post("/account/verify", publicPostLimit(site), async (request, reply) => {
     const form = isFormPost(request);
     const body = form ? formBody(request.body) : request.body;
     try {
@@ -62,7 +62,7 @@ export function verifyRoutes(app: FastifyInstance, deps: { db: Database; site: S
     return reply.send({ status: "verified" });
   });
 
-  app.post("/account/verify/resend", async (request, reply) => {
+  app.post("/account/verify/resend", publicPostLimit(site), async (request, reply) => {
     const form = isFormPost(request);
     const { email } = parseInput(resendBody, form ? formBody(request.body) : request.body);
     await requestResend(deps.db, email, { requestId: request.id, cooldownMs: site.resendCooldownMs });
