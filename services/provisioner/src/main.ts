@@ -4,7 +4,7 @@ import { common, integer, loadConfigOrExit } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
-import { idpNames, selectAdapter } from "./adapters/select-adapter.ts";
+import { idpConfigShape, idpNames, selectAdapter } from "./adapters/select-adapter.ts";
 import { markProvisioningFailed, provisionUser } from "./handlers/provision-user.ts";
 
 const config = loadConfigOrExit("provisioner", {
@@ -14,6 +14,8 @@ const config = loadConfigOrExit("provisioner", {
   QUEUE_PREFIX: common.QUEUE_PREFIX,
   IDP: z.enum(idpNames).default("local"),
   PROVISIONER_CONCURRENCY: integer(1, 100).default(5),
+  // The chosen IdP's own variables, validated in the same pass so every problem is listed at once.
+  ...idpConfigShape(process.env.IDP),
 });
 
 const logger = createLogger({ name: "provisioner", level: config.LOG_LEVEL });

@@ -1,0 +1,112 @@
+import { PermanentError } from "@signup/queue";
+import type { IdpAdapter, IdpUser } from "./adapter.ts";
+import { bearer, field, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
+
+export type BeyondIdentityConfig =
+  | { api: "legacy"; baseUrl: string; apiToken: string; timeoutMs: number }
+  | { api: "v1"; baseUrl: string; apiToken: string; tenantId: string; realmId: string; timeoutMs: number };
+
+/** Errors are {code, message, details?}, e.g. {code: "conflict", message: "..."}. */
+const describeBeyondIdentityError: DescribeError = (json) => {
+  const code = stringField(json, "code");
+  const message = stringField(json, "message");
+  const violations = field(field(json, "details"), "0");
+  const fields = field(violations, "field_violations");
+  const fieldText = Array.isArray(fields) ? fields.map((v) => `${stringField(v, "field")} ${stringField(v, "description")}`).join(", ") : "";
+  return code || message ? [code, message, fieldText].filter(Boolean).join(": ") : undefined;
+};
+
+/** Beyond Identity usernames must be unique; our id is the fallback so every user has one. */
+const usernameOf = (user: IdpUser) => user.username ?? user.externalId;
+
+/** The legacy sign-up guide's body: every field is required by the API. */
+export function legacyUser(user: IdpUser) {
+  return {
+    external_id: user.externalId,
+    email: user.email,
+    user_name: usernameOf(user),
+    display_name: user.displayName,
+    binding_token_delivery_method: "email",
+  };
+}
+
+/** The current API's CreateIdentity body. */
+export function v1Identity(user: IdpUser) {
+  return {
+    identity: {
+      display_name: user.displayName,
+      traits: {
+        type: "traits_v0",
+        username: usernameOf(user),
+        primary_email_address: user.email,
+        ...(user.firstName ? { given_name: user.firstName } : {}),
+        ...(user.lastName ? { family_name: user.lastName } : {}),
+      },
+    },
+  };
+}
+
+/** Beyond Identity: BEYOND_IDENTITY_API=legacy (/v1/manage/users) or v1 (tenants/realms/identities). */
+export function beyondIdentityAdapter(config: BeyondIdentityConfig, options: Pick<HttpOptions, "fetch"> = {}): IdpAdapter {
+  const http = httpClient({ vendor: "Beyond Identity", timeoutMs: config.timeoutMs, ...options });
+  const base = config.baseUrl.replace(/\/+$/, "");
+  const headers = bearer(config.apiToken);
+
+  if (config.api === "legacy") {
+    return {
+      name: "beyond-identity",
+      async provision(user) {
+        const request: HttpRequest = { method: "POST", url: `${base}/v1/manage/users`, headers, json: legacyUser(user) };
+        const response = await http.send(request);
+        if (response.status === 200 || response.status === 201) {
+          // The guide returns the user; some deployments wrap it as {user: {...}}.
+          const id = stringField(response.json, "internal_id") ?? stringField(field(response.json, "user"), "internal_id");
+          if (!id) throw new Error("Beyond Identity created a user but answered without internal_id");
+          return { internalId: id, adopted: false };
+        }
+        if (response.status === 409) {
+          // The legacy API documents no lookup by external_id, so adopting would be a guess.
+          throw new PermanentError(
+            `Beyond Identity (legacy API) already has this user (${describeBeyondIdentityError(response.json, response.text) ?? "409"}); ` +
+              `the legacy API cannot look users up by external_id ${user.externalId}: use BEYOND_IDENTITY_API=v1 or record the internal_id by hand`,
+          );
+        }
+        throw http.fail(request, response, describeBeyondIdentityError);
+      },
+    };
+  }
+
+  const identities = `${base}/v1/tenants/${encodeURIComponent(config.tenantId)}/realms/${encodeURIComponent(config.realmId)}/identities`;
+
+  /** ListIdentities supports only the filter `traits.username eq "..."`; the email is then checked. */
+  async function findOurs(user: IdpUser): Promise<string | undefined> {
+    const filter = `traits.username eq ${JSON.stringify(usernameOf(user))}`;
+    const request: HttpRequest = { method: "GET", url: `${identities}?${new URLSearchParams({ filter })}`, headers };
+    const response = await http.send(request);
+    if (response.status !== 200) throw http.fail(request, response, describeBeyondIdentityError);
+    const list = field(response.json, "identities");
+    const ours = (Array.isArray(list) ? list : []).find(
+      (identity) => stringField(field(identity, "traits"), "primary_email_address")?.toLowerCase() === user.email.toLowerCase(),
+    );
+    return ours === undefined ? undefined : stringField(ours, "id");
+  }
+
+  return {
+    name: "beyond-identity",
+    async provision(user) {
+      const request: HttpRequest = { method: "POST", url: identities, headers, json: v1Identity(user) };
+      const response = await http.send(request);
+      if (response.status === 200 || response.status === 201) {
+        const id = stringField(response.json, "id");
+        if (!id) throw new Error("Beyond Identity created an identity but answered without id");
+        return { internalId: id, adopted: false };
+      }
+      if (response.status === 409) {
+        const id = await findOurs(user);
+        if (id) return { internalId: id, adopted: true };
+        throw new PermanentError(`Beyond Identity: ${describeBeyondIdentityError(response.json, response.text) ?? "409"} (taken by an identity with another username or email)`);
+      }
+      throw http.fail(request, response, describeBeyondIdentityError);
+    },
+  };
+}
