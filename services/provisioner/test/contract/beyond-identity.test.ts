@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PermanentError, RetryLaterError } from "@signup/queue";
 import { beyondIdentityAdapter } from "../../src/adapters/beyond-identity.ts";
 import { rejectionOf, sampleUser, testTimeoutMs } from "./fixtures.ts";
-import { startBeyondIdentityServer, type BeyondIdentityServer } from "./servers/beyond-identity-server.ts";
+import { startBeyondIdentityServer, type BeyondIdentityServer } from "@signup/test/idp-servers";
 import { sharedContract } from "./shared-contract.ts";
 
 const v1 = (server: BeyondIdentityServer, apiToken = server.apiToken) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PermanentError } from "@signup/queue";
 import { keycloakAdapter } from "../../src/adapters/keycloak.ts";
 import { rejectionOf, sampleUser, testTimeoutMs } from "./fixtures.ts";
-import { startKeycloakServer, type KeycloakServer } from "./servers/keycloak-server.ts";
+import { startKeycloakServer, type KeycloakServer } from "@signup/test/idp-servers";
 import { sharedContract } from "./shared-contract.ts";
 
 const adapterFor = (server: KeycloakServer, overrides: { clientSecret?: string; now?: () => number } = {}) =>

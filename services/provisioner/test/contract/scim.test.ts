@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PermanentError, RetryLaterError } from "@signup/queue";
 import { scimAdapter } from "../../src/adapters/scim.ts";
 import { rejectionOf, sampleUser, testTimeoutMs } from "./fixtures.ts";
-import { startScimServer, type ScimServer } from "./servers/scim-server.ts";
+import { startScimServer, type ScimServer } from "@signup/test/idp-servers";
 
 describe("SCIM 2.0 adapter against the RFC 7644 contract server", () => {
   let server: ScimServer;

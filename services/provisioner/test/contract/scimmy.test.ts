@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PermanentError } from "@signup/queue";
 import { externalIdFilter, scimAdapter } from "../../src/adapters/scim.ts";
 import { rejectionOf, sampleUser } from "./fixtures.ts";
-import { startScimmyServer, type ScimmyServer } from "./servers/scimmy-server.ts";
+import { startScimmyServer, type ScimmyServer } from "@signup/test/idp-servers";
 
 // Acceptance 2: the SCIM adapter against a SCIM server we did not write (SCIMMY + scimmy-routers).
 describe("SCIM adapter against a real SCIMMY server", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PermanentError } from "@signup/queue";
 import { secureAuthAdapter } from "../../src/adapters/secureauth.ts";
 import { rejectionOf, sampleUser, testTimeoutMs } from "./fixtures.ts";
-import { startSecureAuthServer, type SecureAuthServer } from "./servers/secureauth-server.ts";
+import { startSecureAuthServer, type SecureAuthServer } from "@signup/test/idp-servers";
 import { sharedContract } from "./shared-contract.ts";
 
 const adapterFor = (server: SecureAuthServer, overrides: { clientSecret?: string; now?: () => number } = {}) =>

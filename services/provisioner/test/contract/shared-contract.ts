@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { PermanentError, RetryLaterError } from "@signup/queue";
 import type { IdpAdapter } from "../../src/adapters/adapter.ts";
 import { rejectionOf, sampleUser } from "./fixtures.ts";
-import type { ContractServer } from "./servers/harness.ts";
+import type { ContractServer } from "@signup/test/idp-servers";
 
 export type ContractSubject<S extends ContractServer<unknown>> = {
   start(): Promise<S>;

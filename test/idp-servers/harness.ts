@@ -30,6 +30,8 @@ export type RecordedRequest = {
   body: unknown;
   rawBody: string;
   operation: Operation | undefined;
+  /** When it arrived (ms since the epoch): tests measure delays between attempts with it. */
+  at: number;
 };
 
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string>; contentType?: string };
@@ -99,6 +101,7 @@ export async function startContractServer<TUser>(users: Map<string, TUser>, rout
         body: parseBody(rawBody, req.headers["content-type"]),
         rawBody,
         operation: routes.classify(method, url.pathname),
+        at: Date.now(),
       };
       requests.push(request);
 
