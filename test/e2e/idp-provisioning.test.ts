@@ -30,23 +30,23 @@ async function provisionedVia(stack: Stack, email: string) {
 }
 
 describe("provisioning end to end", () => {
-  let database: TestDatabase;
   let smtp: SmtpSink;
   const prefix = uniqueQueuePrefix();
   const closers: Closer[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     smtp = await startSmtpSink();
   });
   afterAll(async () => {
     for (const c of closers.reverse()) await ("close" in c ? c.close() : "stop" in c ? c.stop() : c.drop());
     await smtp?.stop();
-    await database?.drop();
     await dropQueuePrefix(testRedisUrl(), prefix);
   });
 
+  // Each IdP gets a database of its own: two relays on one outbox would share its events.
   const stackFor = async (label: string, env: Record<string, string>) => {
+    const database: TestDatabase = await createTestDatabase();
+    closers.push(database);
     const stack = await startStack({ label, databaseUrl: database.url, redisUrl: testRedisUrl(), smtpUrl: smtp.url, queuePrefix: `${prefix}-${label}`, env, only: ["api", "relay", "provisioner"] });
     closers.push(stack);
     return stack;
