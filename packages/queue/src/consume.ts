@@ -72,10 +72,14 @@ export function startConsumer<Q extends QueueName>(options: ConsumerOptions<Q>):
     if (!job) return;
     const final = error instanceof UnrecoverableError || error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
     logger.warn({ queue, jobId: job.id, attemptsMade: job.attemptsMade, final, err: error.message }, `${job.name} failed`);
-    if (final && options.onDeadLetter) {
-      const event = events[job.name as EventType]?.parse(job.data) as EventOf<EventsOf<Q>> | undefined;
-      if (event) options.onDeadLetter(event, error).catch((e: unknown) => logger.error({ err: e }, "onDeadLetter failed"));
+    if (!final || !options.onDeadLetter) return;
+    let event: EventOf<EventsOf<Q>>;
+    try {
+      event = events[job.name as EventType].parse(job.data) as EventOf<EventsOf<Q>>;
+    } catch {
+      return; // a payload no contract accepts has no user to mark; the dead letter itself is kept
     }
+    options.onDeadLetter(event, error).catch((e: unknown) => logger.error({ err: e }, "onDeadLetter failed"));
   });
   worker.on("error", (error) => logger.error({ queue, err: error.message }, "worker error"));
   return worker;
