@@ -1,7 +1,6 @@
-import { count, isNull } from "@signup/db";
+import { count, type Database, isNull, outbox } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { outbox, type Database } from "@signup/db";
 import type { QueueSet } from "@signup/queue";
 
 /**

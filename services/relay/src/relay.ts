@@ -1,6 +1,5 @@
-import { asc, inArray, isNull, sql } from "@signup/db";
+import { asc, type Database, inArray, isNull, outbox, sql } from "@signup/db";
 import { parseEvent, type AnyEvent } from "@signup/contracts";
-import { outbox, type Database } from "@signup/db";
 import type { Logger } from "@signup/logger";
 import type { Publisher } from "@signup/queue";
 

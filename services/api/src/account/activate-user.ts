@@ -1,6 +1,5 @@
-import { and, eq, isNull, sql } from "@signup/db";
+import { and, enqueueAuditedEvent, eq, type Executor, isNull, sql, users, verificationTokens } from "@signup/db";
 import { EmailVerified } from "@signup/contracts";
-import { appendAudit, enqueueEvent, users, verificationTokens, type Executor } from "@signup/db";
 
 /**
  * Inside the transaction that spent a token (by link or by code): the user becomes active, an
@@ -14,14 +13,10 @@ export async function activateUser(tx: Executor, userId: string, meta: { request
     .where(and(eq(users.id, userId), eq(users.status, "pending")))
     .returning({ id: users.id, correlationId: users.correlationId });
   if (user) {
-    const event = EmailVerified.create({ userId: user.id }, { correlationId: user.correlationId });
-    await enqueueEvent(tx, event);
-    await appendAudit(tx, {
+    await enqueueAuditedEvent(tx, EmailVerified.create({ userId: user.id }, { correlationId: user.correlationId }), {
       actor: "user",
       action: "user.email_verified",
       userId: user.id,
-      correlationId: user.correlationId,
-      eventId: event.id,
       data: { requestId: meta.requestId, method: meta.method },
     });
   }

@@ -1,5 +1,4 @@
-import { and, eq, isNull, lt, or, sql, type SQL } from "@signup/db";
-import { users, type Executor } from "@signup/db";
+import { and, eq, type Executor, isNull, lt, or, sql, type SQL, users } from "@signup/db";
 
 /**
  * Claims the right to queue one more mail to this user: true at most once per cooldown, decided by

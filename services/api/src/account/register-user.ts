@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "@signup/db";
+import { appendAudit, type Database, enqueueAuditedEvent, eq, normalizeEmail, users } from "@signup/db";
 import { SignUpAttemptExisting, UserRegistered } from "@signup/contracts";
-import { appendAudit, enqueueEvent, normalizeEmail, users, type Database } from "@signup/db";
 import { HttpError } from "../http-error.ts";
 import { byUserId, claimMailSlot } from "./mail-throttle.ts";
 import type { RegisterInput } from "./register-schema.ts";
@@ -43,14 +42,10 @@ export async function registerUser(
       if (!userId) throw new Error("user vanished inside its own transaction");
 
       if (created) {
-        const event = UserRegistered.create({ userId }, meta);
-        await enqueueEvent(tx, event);
-        await appendAudit(tx, { actor: "public", action: "user.registered", userId, correlationId: meta.correlationId, eventId: event.id });
+        await enqueueAuditedEvent(tx, UserRegistered.create({ userId }, meta), { actor: "public", action: "user.registered", userId });
       } else if (await claimMailSlot(tx, byUserId(userId), meta.mailCooldownMs)) {
         // Repeated sign-ups for one address mail its owner at most once per cooldown.
-        const event = SignUpAttemptExisting.create({ userId }, meta);
-        await enqueueEvent(tx, event);
-        await appendAudit(tx, { actor: "public", action: "user.signup_attempt_existing", userId, correlationId: meta.correlationId, eventId: event.id });
+        await enqueueAuditedEvent(tx, SignUpAttemptExisting.create({ userId }, meta), { actor: "public", action: "user.signup_attempt_existing", userId });
       } else {
         await appendAudit(tx, { actor: "public", action: "user.signup_attempt_throttled", userId, correlationId: meta.correlationId });
       }

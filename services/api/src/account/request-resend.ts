@@ -1,6 +1,5 @@
-import { and, eq } from "@signup/db";
+import { and, type Database, enqueueAuditedEvent, eq, normalizeEmail, users } from "@signup/db";
 import { VerificationRequested } from "@signup/contracts";
-import { appendAudit, enqueueEvent, normalizeEmail, users, type Database } from "@signup/db";
 import { claimMailSlot } from "./mail-throttle.ts";
 
 /**
@@ -11,14 +10,10 @@ export async function requestResend(db: Database, email: string, meta: { request
   return db.transaction(async (tx) => {
     const user = await claimMailSlot(tx, and(eq(users.emailNormalized, normalizeEmail(email)), eq(users.status, "pending"))!, meta.cooldownMs);
     if (!user) return "ignored";
-    const event = VerificationRequested.create({ userId: user.id }, { correlationId: user.correlationId });
-    await enqueueEvent(tx, event);
-    await appendAudit(tx, {
+    await enqueueAuditedEvent(tx, VerificationRequested.create({ userId: user.id }, { correlationId: user.correlationId }), {
       actor: "user",
       action: "verification.resend_requested",
       userId: user.id,
-      correlationId: user.correlationId,
-      eventId: event.id,
       data: { requestId: meta.requestId },
     });
     return "queued";

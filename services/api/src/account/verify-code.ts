@@ -1,6 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { and, desc, eq, inArray, isNotNull, sql } from "@signup/db";
-import { normalizeEmail, users, verificationTokens, type Database } from "@signup/db";
+import { and, type Database, desc, eq, inArray, isNotNull, normalizeEmail, sql, users, verificationTokens } from "@signup/db";
 import { hashCode } from "@signup/tokens";
 import { HttpError } from "../http-error.ts";
 import { activateUser } from "./activate-user.ts";

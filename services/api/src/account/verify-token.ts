@@ -1,5 +1,4 @@
-import { and, eq, gt, isNull, sql } from "@signup/db";
-import { verificationTokens, type Database } from "@signup/db";
+import { and, type Database, eq, gt, isNull, sql, verificationTokens } from "@signup/db";
 import { hashToken } from "@signup/tokens";
 import { HttpError } from "../http-error.ts";
 import { activateUser } from "./activate-user.ts";

@@ -1,6 +1,5 @@
-import { eq } from "@signup/db";
+import { eq, users } from "@signup/db";
 import type { SignUpAttemptExisting } from "@signup/contracts";
-import { users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import type { MailerDeps } from "../mail-deps.ts";
 import { alreadySent, sendOnce } from "./send-once.ts";

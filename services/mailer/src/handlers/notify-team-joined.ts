@@ -1,6 +1,5 @@
-import { and, eq } from "@signup/db";
+import { and, eq, teamMembers, teams, users } from "@signup/db";
 import type { InviteAccepted } from "@signup/contracts";
-import { teamMembers, teams, users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import type { MailerDeps } from "../mail-deps.ts";
 import { alreadySent, sendOnce } from "./send-once.ts";

@@ -1,6 +1,5 @@
-import { and, eq } from "@signup/db";
+import { and, appendAudit, claimEvent, type Database, eq, processedEvents } from "@signup/db";
 import type { AnyEvent } from "@signup/contracts";
-import { appendAudit, claimEvent, processedEvents, type Database } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import type { MailerDeps } from "../mail-deps.ts";
 import { renderMail, type TemplateName } from "../templates.ts";

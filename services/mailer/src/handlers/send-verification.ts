@@ -1,6 +1,5 @@
-import { eq } from "@signup/db";
+import { eq, users, verificationTokens } from "@signup/db";
 import type { AnyEvent } from "@signup/contracts";
-import { users, verificationTokens } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import { generateCode, generateToken, hashCode, hashToken } from "@signup/tokens";
 import type { MailerDeps } from "../mail-deps.ts";

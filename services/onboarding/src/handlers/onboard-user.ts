@@ -1,6 +1,5 @@
-import { and, eq, gt, sql } from "@signup/db";
+import { and, appendAudit, type AuditEntry, claimEvent, type Database, enqueueEvent, eq, gt, invites, sql, teamMembers, users } from "@signup/db";
 import { InviteAccepted, type EmailVerified } from "@signup/contracts";
-import { appendAudit, claimEvent, enqueueEvent, invites, teamMembers, users, type AuditEntry, type Database } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 
 type Event = ReturnType<typeof EmailVerified.parse>;

@@ -1,5 +1,4 @@
-import { eq } from "@signup/db";
-import { localDirectory, type Database } from "@signup/db";
+import { type Database, eq, localDirectory } from "@signup/db";
 import type { IdpAdapter } from "./adapter.ts";
 
 /** The development IdP: a directory table of our own that assigns ids the way a vendor would. */

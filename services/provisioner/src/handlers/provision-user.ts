@@ -1,6 +1,5 @@
-import { and, eq, ne, sql } from "@signup/db";
+import { and, appendAudit, type Database, eq, ne, sql, users } from "@signup/db";
 import type { UserRegistered } from "@signup/contracts";
-import { appendAudit, users, type Database } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import type { IdpAdapter } from "../adapters/adapter.ts";
 

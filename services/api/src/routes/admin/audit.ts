@@ -1,7 +1,6 @@
-import { and, desc, eq, lt, type SQL } from "@signup/db";
+import { and, auditLog, type Database, desc, eq, lt, type SQL } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { auditLog, type Database } from "@signup/db";
 import { parseInput } from "../../validation.ts";
 
 export const toAuditItem = (row: typeof auditLog.$inferSelect) => ({

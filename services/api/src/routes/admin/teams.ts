@@ -1,7 +1,6 @@
-import { and, asc, eq, gt, sql } from "@signup/db";
+import { and, appendAudit, asc, type Database, eq, gt, invites, normalizeEmail, sql, teamMembers, teams, users } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { appendAudit, invites, normalizeEmail, teamMembers, teams, users, type Database } from "@signup/db";
 import { HttpError } from "../../http-error.ts";
 import { parseInput } from "../../validation.ts";
 

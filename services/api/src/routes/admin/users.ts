@@ -1,7 +1,6 @@
-import { asc, eq } from "@signup/db";
+import { asc, auditLog, type Database, eq, normalizeEmail, teamMembers, teams, users } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { auditLog, normalizeEmail, teamMembers, teams, users, type Database } from "@signup/db";
 import { HttpError } from "../../http-error.ts";
 import { parseInput } from "../../validation.ts";
 import { toAuditItem } from "./audit.ts";
