@@ -8,6 +8,8 @@ export type Stack = {
   adminToken: string;
   services: Map<ServiceName, ServiceProcess>;
   logFile: string;
+  /** Starts one more process of a service with the same environment (a replacement, a second replica). */
+  spawnAnother(name: ServiceName): ServiceProcess;
   stop(): Promise<void>;
 };
 
@@ -44,11 +46,16 @@ export async function startStack(options: {
     ...options.env,
   };
   const services = new Map<ServiceName, ServiceProcess>();
-  for (const name of options.only ?? serviceNames) {
-    services.set(name, spawnService(name, env, (who, chunk) => log.write(`[${who}] ${chunk.toString()}`)));
-  }
+  const extra: ServiceProcess[] = [];
+  const spawn = (name: ServiceName) => spawnService(name, env, (who, chunk) => log.write(`[${who}] ${chunk.toString()}`));
+  for (const name of options.only ?? serviceNames) services.set(name, spawn(name));
+  const spawnAnother = (name: ServiceName) => {
+    const service = spawn(name);
+    extra.push(service);
+    return service;
+  };
   const stop = async () => {
-    await Promise.all([...services.values()].map((service) => service.stop()));
+    await Promise.all([...services.values(), ...extra].map((service) => service.stop()));
     await new Promise((resolve) => log.end(resolve));
   };
   try {
@@ -66,5 +73,5 @@ export async function startStack(options: {
     await stop();
     throw error;
   }
-  return { apiUrl, adminToken, services, logFile, stop };
+  return { apiUrl, adminToken, services, logFile, spawnAnother, stop };
 }

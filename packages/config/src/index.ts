@@ -53,6 +53,16 @@ export const common = {
   QUEUE_PREFIX: z.string().min(1).default("bull"),
 };
 
+/**
+ * How long a worker holds a job before others may take it over, and how often workers look for
+ * jobs whose holder died (BullMQ "stalled" jobs): a killed worker's job runs again after about
+ * lock + interval. Shorter means faster recovery but more Redis traffic.
+ */
+export const workerTuning = {
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+};
+
 export const smtpUrl = url(["smtp:", "smtps:"]);
 export const httpUrl = url(["http:", "https:"]);
 

@@ -23,6 +23,9 @@ export type ConsumerOptions<Q extends QueueName> = {
   logger: Logger;
   concurrency?: number;
   prefix?: string;
+  /** See workerTuning in @signup/config. */
+  lockMs?: number;
+  stalledIntervalMs?: number;
   /** Called once when a job becomes a dead letter (attempts exhausted or a permanent error). */
   onDeadLetter?: (event: EventOf<EventsOf<Q>>, error: Error) => Promise<void>;
 };
@@ -65,7 +68,13 @@ export function startConsumer<Q extends QueueName>(options: ConsumerOptions<Q>):
         throw error;
       }
     },
-    { connection: options.connection, concurrency: options.concurrency ?? 5, prefix: options.prefix },
+    {
+      connection: options.connection,
+      concurrency: options.concurrency ?? 5,
+      prefix: options.prefix,
+      lockDuration: options.lockMs,
+      stalledInterval: options.stalledIntervalMs,
+    },
   );
 
   worker.on("failed", (job, error) => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { queueNames } from "@signup/contracts";
-import { common, duration, httpUrl, integer, loadConfigOrExit, smtpUrl } from "@signup/config";
+import { common, duration, httpUrl, integer, loadConfigOrExit, smtpUrl, workerTuning } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
@@ -14,6 +14,7 @@ const config = loadConfigOrExit("mailer", {
   REDIS_URL: common.REDIS_URL,
   LOG_LEVEL: common.LOG_LEVEL,
   QUEUE_PREFIX: common.QUEUE_PREFIX,
+  ...workerTuning,
   SMTP_URL: smtpUrl,
   PUBLIC_URL: httpUrl,
   MAIL_FROM: z.string().min(3).default("Sign-up <no-reply@signup-pipeline.local>"),
@@ -37,6 +38,8 @@ const worker = startConsumer({
   queue: queueNames.mail,
   connection: redis,
   prefix: config.QUEUE_PREFIX,
+  lockMs: config.WORKER_LOCK_MS,
+  stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
   logger,
   concurrency: config.MAILER_CONCURRENCY,
   handlers: {

@@ -1,5 +1,5 @@
 import { queueNames } from "@signup/contracts";
-import { common, integer, loadConfigOrExit } from "@signup/config";
+import { common, integer, loadConfigOrExit, workerTuning } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
@@ -10,6 +10,7 @@ const config = loadConfigOrExit("onboarding", {
   REDIS_URL: common.REDIS_URL,
   LOG_LEVEL: common.LOG_LEVEL,
   QUEUE_PREFIX: common.QUEUE_PREFIX,
+  ...workerTuning,
   ONBOARDING_CONCURRENCY: integer(1, 100).default(5),
 });
 
@@ -22,6 +23,8 @@ const worker = startConsumer({
   queue: queueNames.onboarding,
   connection: redis,
   prefix: config.QUEUE_PREFIX,
+  lockMs: config.WORKER_LOCK_MS,
+  stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
   logger,
   concurrency: config.ONBOARDING_CONCURRENCY,
   handlers: { EmailVerified: (event) => onboardUser(event, { db }) },

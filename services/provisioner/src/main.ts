@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { queueNames } from "@signup/contracts";
-import { common, integer, loadConfigOrExit } from "@signup/config";
+import { common, integer, loadConfigOrExit, workerTuning } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
@@ -12,6 +12,7 @@ const config = loadConfigOrExit("provisioner", {
   REDIS_URL: common.REDIS_URL,
   LOG_LEVEL: common.LOG_LEVEL,
   QUEUE_PREFIX: common.QUEUE_PREFIX,
+  ...workerTuning,
   IDP: z.enum(idpNames).default("local"),
   PROVISIONER_CONCURRENCY: integer(1, 100).default(5),
   // The chosen IdP's own variables, validated in the same pass so every problem is listed at once.
@@ -28,6 +29,8 @@ const worker = startConsumer({
   queue: queueNames.provisioning,
   connection: redis,
   prefix: config.QUEUE_PREFIX,
+  lockMs: config.WORKER_LOCK_MS,
+  stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
   logger,
   concurrency: config.PROVISIONER_CONCURRENCY,
   handlers: { UserRegistered: (event) => provisionUser(event, deps) },

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  apiClient,
+  createTestDatabase,
+  dropQueuePrefix,
+  startSmtpSink,
+  startStack,
+  testRedisUrl,
+  uniqueQueuePrefix,
+  waitUntil,
+  type SmtpSink,
+  type Stack,
+  type TestDatabase,
+} from "@signup/test";
+import { startScimServer, type ScimServer } from "@signup/test/idp-servers";
+
+/**
+ * "Nothing lost when a worker is killed mid-job": a provisioner dies (SIGKILL) while its IdP call is
+ * in flight and the IdP has already created the user. Its job's lock lapses, BullMQ hands the
+ * stalled job to the replacement, which adopts the user: one IdP user, sign-up provisioned.
+ */
+describe("a worker killed in the middle of a job", () => {
+  let database: TestDatabase;
+  let smtp: SmtpSink;
+  let scim: ScimServer;
+  let stack: Stack;
+  const prefix = uniqueQueuePrefix();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    smtp = await startSmtpSink();
+    scim = await startScimServer();
+    stack = await startStack({
+      label: "worker-crash",
+      databaseUrl: database.url,
+      redisUrl: testRedisUrl(),
+      smtpUrl: smtp.url,
+      queuePrefix: prefix,
+      only: ["api", "relay", "provisioner"],
+      env: { IDP: "scim", SCIM_BASE_URL: scim.baseUrl, SCIM_TOKEN: scim.token, IDP_TIMEOUT_MS: "60000", WORKER_LOCK_MS: "2000", WORKER_STALLED_INTERVAL_MS: "1000" },
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await scim?.close();
+    await smtp?.stop();
+    await database?.drop();
+    await dropQueuePrefix(testRedisUrl(), prefix);
+  });
+
+  it("the job runs again on another worker and the sign-up is provisioned exactly once", async () => {
+    const api = apiClient(stack.apiUrl, stack.adminToken);
+    scim.faults.add("create", { type: "apply-then-hang" });
+    expect((await api.register({ email: "crash@example.com" })).status).toBe(202);
+
+    await waitUntil(async () => scim.requestsFor("create").length === 1, { timeoutMs: 15_000, what: "the provisioner to be mid-request" });
+    const victim = stack.services.get("provisioner")!;
+    victim.process.kill("SIGKILL");
+    await victim.exited;
+    expect(scim.users.size).toBe(1); // the IdP did its part; our side never heard
+
+    stack.spawnAnother("provisioner");
+    const user = await waitUntil(
+      async () => {
+        const view = await api.admin("GET", "/admin/users?email=crash@example.com");
+        return view.json.idp.status === "provisioned" ? view.json : undefined;
+      },
+      { timeoutMs: 30_000, what: "the stalled job to be taken over" },
+    );
+    const atIdp = [...scim.users.values()].filter((u) => u.externalId === user.id);
+    expect(atIdp).toHaveLength(1);
+    expect(user.idp.internalId).toBe(atIdp[0]!.id);
+    expect(user.timeline.filter((e: { action: string }) => e.action === "user.provisioned")).toHaveLength(1);
+  });
+});
