@@ -21,7 +21,9 @@ export function spawnService(
   env: Record<string, string>,
   output: (name: string, chunk: Buffer) => void = () => {},
 ): ServiceProcess {
-  const child = spawn(process.execPath, ["--import", tsxLoader, `services/${name}/src/main.ts`], {
+  // SERVICE_NODE_ARGS adds node flags to every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (env.SERVICE_NODE_ARGS ?? process.env.SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", tsxLoader, `services/${name}/src/main.ts`], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -4,7 +4,11 @@ import type { MailSender } from "./mail-deps.ts";
 
 /** SMTP 5xx means the server refused for good (bad address, policy): retrying cannot help. */
 export function smtpSender(smtpUrl: string, from: string): { send: MailSender; close(): void } {
-  const transport = nodemailer.createTransport(smtpUrl, { from });
+  // Pooled connections unless the URL says otherwise (?pool=false): a new SMTP session per mail
+  // costs a TCP and TLS handshake each time.
+  const url = new URL(smtpUrl);
+  if (!url.searchParams.has("pool")) url.searchParams.set("pool", "true");
+  const transport = nodemailer.createTransport(url.toString(), { from });
   return {
     async send(mail) {
       try {
