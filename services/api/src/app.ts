@@ -21,6 +21,7 @@ import { pageRoutes } from "./routes/pages.ts";
 import { registerRoutes } from "./routes/register.ts";
 import type { SiteSettings } from "./routes/site-settings.ts";
 import { verifyRoutes } from "./routes/verify.ts";
+import { registerOpenApi } from "./openapi.ts";
 
 export type AppDeps = {
   db: Database;
@@ -52,6 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandlers(app);
+  await registerOpenApi(app);
   await app.register(formbody);
   // Per client IP, in this process's memory: limits must not make sign-ups depend on Redis.
   await app.register(rateLimit, {

@@ -2,6 +2,7 @@ import { count, type Database, isNull, outbox } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { QueueSet } from "@signup/queue";
+import { docs } from "./openapi.ts";
 
 /**
  * GET /metrics (Prometheus): HTTP traffic, the outbox backlog (events not yet in Redis) and each
@@ -44,5 +45,5 @@ export function registerMetrics(app: FastifyInstance, deps: { db: Database; queu
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1_000);
   });
-  app.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get("/metrics", docs("Prometheus metrics", { tags: ["operations"] }), async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 }

@@ -53,3 +53,22 @@ describe("admin API", () => {
     expect([bad.statusCode, bad.json().code]).toEqual([400, "validation_failed"]);
   });
 });
+
+describe("OpenAPI", () => {
+  let ctx: Awaited<ReturnType<typeof buildTestApp>>;
+  beforeAll(async () => {
+    ctx = await buildTestApp();
+  });
+  afterAll(async () => ctx?.close());
+
+  it("documents the public and admin routes at /docs from the handlers' own schemas", async () => {
+    const spec = (await ctx.app.inject({ method: "GET", url: "/docs/json" })).json();
+    expect(spec.openapi).toMatch(/^3\./);
+    const register = spec.paths["/account/register"].post;
+    expect(register.requestBody.content["application/json"].schema.required).toEqual(["email"]);
+    expect(Object.keys(register.requestBody.content["application/json"].schema.properties)).toEqual(expect.arrayContaining(["email", "password", "metadata"]));
+    expect(spec.paths["/admin/dead-letters/{queue}/{jobId}/replay"].post.security).toEqual([{ admin: [] }]);
+    const ui = await ctx.app.inject({ method: "GET", url: "/docs" });
+    expect([200, 302]).toContain(ui.statusCode);
+  });
+});

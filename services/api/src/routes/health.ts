@@ -2,18 +2,19 @@ import { sql } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Database } from "@signup/db";
+import { docs } from "../openapi.ts";
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms).unref())]);
 
 export function healthRoutes(app: FastifyInstance, deps: { db: Database; redis?: Redis }): void {
-  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/healthz", docs("Liveness", { tags: ["operations"] }), async () => ({ status: "ok" }));
 
   /**
    * Ready means "can accept sign-ups", which needs Postgres only: Redis is reported but does not
    * fail readiness, or a Redis outage would take every API replica out of the load balancer.
    */
-  app.get("/readyz", async (_request, reply) => {
+  app.get("/readyz", docs("Readiness: 503 only when PostgreSQL is down", { tags: ["operations"] }), async (_request, reply) => {
     const check = async (fn: () => Promise<unknown>) => {
       try {
         await withTimeout(fn(), 1_000);

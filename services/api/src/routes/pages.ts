@@ -5,6 +5,7 @@ import { signupPage } from "../pages/signup-page.ts";
 import { verifiedPage } from "../pages/verify-pages.ts";
 import { htmlReply } from "./verify.ts";
 import type { SiteSettings } from "./site-settings.ts";
+import { docs } from "../openapi.ts";
 
 type EmailQuery = { Querystring: { email?: string; resent?: string } };
 
@@ -13,7 +14,7 @@ export function pageRoutes(app: FastifyInstance, deps: { site: SiteSettings }): 
   const { site } = deps;
   const resendCooldownSeconds = Math.round(site.resendCooldownMs / 1_000);
 
-  app.get("/account/settings", async () => publicSettings(site.fields, site.resendCooldownMs));
+  app.get("/account/settings", docs("The instance's sign-up fields, for front-ends", { tags: ["account"] }), async () => publicSettings(site.fields, site.resendCooldownMs));
   app.get("/", async (_request, reply) => htmlReply(reply).send(homePage(site)));
   app.get("/signup", async (_request, reply) => htmlReply(reply).send(signupPage(site)));
   app.get<EmailQuery>("/signup/check-email", async (request, reply) =>

@@ -7,11 +7,12 @@ import { HttpError } from "../http-error.ts";
 import { signupPage } from "../pages/signup-page.ts";
 import { parseInput } from "../validation.ts";
 import { formBody, isFormPost, publicPostLimit, type SiteSettings } from "./site-settings.ts";
+import { docs } from "../openapi.ts";
 
 export function registerRoutes(app: FastifyInstance, deps: { db: Database; site: SiteSettings }): void {
   const schema = registerSchema(deps.site.fields);
 
-  app.post("/account/register", publicPostLimit(deps.site), async (request, reply) => {
+  app.post("/account/register", { ...publicPostLimit(deps.site), ...docs("Sign up", { tags: ["account"], body: schema, description: "202 {status:\"okay\"} for a new or a known address alike; 400 {code, message, fields} for bad input." }) }, async (request, reply) => {
     const form = isFormPost(request);
     const body = form ? formBody(request.body) : request.body;
     try {

@@ -9,6 +9,7 @@ import { checkEmailPage } from "../pages/check-email-page.ts";
 import { tokenProblemPage, verifyPage } from "../pages/verify-pages.ts";
 import { parseInput } from "../validation.ts";
 import { formBody, isFormPost, publicPostLimit, type SiteSettings } from "./site-settings.ts";
+import { docs } from "../openapi.ts";
 
 type TokenParams = { Params: { token: string } };
 
@@ -27,14 +28,14 @@ export function verifyRoutes(app: FastifyInstance, deps: { db: Database; site: S
   const checkEmailContext = { ...site, resendCooldownSeconds: Math.round(site.resendCooldownMs / 1_000) };
 
   // GET never changes state: it only shows the button (or why the link is no good).
-  app.get<TokenParams>("/account/verify/:token", async (request, reply) => {
+  app.get<TokenParams>("/account/verify/:token", docs("The verify page (a button; changes nothing)", { tags: ["account"] }), async (request, reply) => {
     const state = await inspectToken(deps.db, request.params.token);
     htmlReply(reply);
     if (state !== "valid") return reply.status(tokenFailure(state).statusCode).send(tokenProblemPage(site, state));
     return reply.send(verifyPage(site, `/account/verify/${encodeURIComponent(request.params.token)}`));
   });
 
-  app.post<TokenParams>("/account/verify/:token", publicPostLimit(site), async (request, reply) => {
+  app.post<TokenParams>("/account/verify/:token", { ...publicPostLimit(site), ...docs("Verify by link", { tags: ["account"], description: "303 to /account/verified, or 200 {status:\"verified\"} with Accept: application/json; token_invalid 404, token_expired and token_used 410." }) }, async (request, reply) => {
     const json = wantsJson(request.headers.accept);
     try {
       await consumeToken(deps.db, request.params.token, { requestId: request.id });
@@ -46,7 +47,7 @@ export function verifyRoutes(app: FastifyInstance, deps: { db: Database; site: S
     return reply.header("referrer-policy", "no-referrer").redirect("/account/verified", 303);
   });
 
-  app.post("/account/verify", publicPostLimit(site), async (request, reply) => {
+  app.post("/account/verify", { ...publicPostLimit(site), ...docs("Verify by the typed code", { tags: ["account"], body: codeBody }) }, async (request, reply) => {
     const form = isFormPost(request);
     const body = form ? formBody(request.body) : request.body;
     try {
@@ -62,7 +63,7 @@ export function verifyRoutes(app: FastifyInstance, deps: { db: Database; site: S
     return reply.send({ status: "verified" });
   });
 
-  app.post("/account/verify/resend", publicPostLimit(site), async (request, reply) => {
+  app.post("/account/verify/resend", { ...publicPostLimit(site), ...docs("Ask for a new verification mail", { tags: ["account"], body: resendBody, description: "202 {status:\"okay\"} whatever the address." }) }, async (request, reply) => {
     const form = isFormPost(request);
     const { email } = parseInput(resendBody, form ? formBody(request.body) : request.body);
     await requestResend(deps.db, email, { requestId: request.id, cooldownMs: site.resendCooldownMs });

@@ -2,6 +2,7 @@ import { and, auditLog, type Database, desc, eq, lt, type SQL } from "@signup/db
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { parseInput } from "../../validation.ts";
+import { docs } from "../../openapi.ts";
 
 export const toAuditItem = (row: typeof auditLog.$inferSelect) => ({
   id: row.id.toString(),
@@ -26,7 +27,7 @@ const auditQuery = z.object({
 
 export function auditRoutes(app: FastifyInstance, deps: { db: Database }): void {
   // Newest first; the cursor is the last id seen, so pages stay stable while entries are appended.
-  app.get("/admin/audit", async (request) => {
+  app.get("/admin/audit", docs("The audit log, newest first", { tags: ["admin"], admin: true, querystring: auditQuery }), async (request) => {
     const query = parseInput(auditQuery, request.query);
     const filters: SQL[] = [];
     if (query.userId) filters.push(eq(auditLog.userId, query.userId));

@@ -5,6 +5,7 @@ import { appendAudit, type Database } from "@signup/db";
 import { listDeadLetters, replayDeadLetter, type QueueSet } from "@signup/queue";
 import { HttpError } from "../../http-error.ts";
 import { parseInput } from "../../validation.ts";
+import { docs } from "../../openapi.ts";
 
 const queueName = z.enum(allQueueNames as [QueueName, ...QueueName[]]);
 const listQuery = z.object({
@@ -20,14 +21,14 @@ export function deadLetterRoutes(app: FastifyInstance, deps: { db: Database; que
     return deps.queues;
   };
 
-  app.get("/admin/dead-letters", async (request) => {
+  app.get("/admin/dead-letters", docs("Dead letters (failed jobs)", { tags: ["admin"], admin: true, querystring: listQuery }), async (request) => {
     const query = parseInput(listQuery, request.query);
     const offset = Number(query.cursor ?? 0);
     const { items, total } = await listDeadLetters(queues(), { queue: query.queue, offset, limit: query.limit });
     return { items, total, nextCursor: offset + items.length < total ? String(offset + items.length) : null };
   });
 
-  app.post("/admin/dead-letters/:queue/:jobId/replay", async (request, reply) => {
+  app.post("/admin/dead-letters/:queue/:jobId/replay", docs("Replay a dead letter (audited)", { tags: ["admin"], admin: true }), async (request, reply) => {
     const parsed = replayParams.safeParse(request.params);
     if (!parsed.success) throw new HttpError(404, "dead_letter_not_found", "No such queue or job.");
     const { queue, jobId } = parsed.data;

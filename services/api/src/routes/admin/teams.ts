@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { HttpError } from "../../http-error.ts";
 import { parseInput } from "../../validation.ts";
+import { docs } from "../../openapi.ts";
 
 const teamBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
 const inviteBody = z.strictObject({
@@ -34,7 +35,7 @@ export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
     return parsed.data.id;
   };
 
-  app.post("/admin/teams", async (request, reply) => {
+  app.post("/admin/teams", docs("Create a team", { tags: ["admin"], admin: true, body: teamBody }), async (request, reply) => {
     const { name } = parseInput(teamBody, request.body);
     const team = await db.transaction(async (tx) => {
       const [row] = await tx.insert(teams).values({ name }).returning();
@@ -45,7 +46,7 @@ export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
     return reply.status(201).send({ id: team.id, name: team.name });
   });
 
-  app.post("/admin/teams/:id/invites", async (request, reply) => {
+  app.post("/admin/teams/:id/invites", docs("Invite an address to a team", { tags: ["admin"], admin: true, body: inviteBody }), async (request, reply) => {
     const id = teamId(request.params);
     const input = parseInput(inviteBody, request.body);
     await requireTeam(id);
@@ -69,14 +70,14 @@ export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
     return reply.status(201).send(toInvite(invite));
   });
 
-  app.get("/admin/teams/:id/invites", async (request) => {
+  app.get("/admin/teams/:id/invites", docs("A team's pending invites", { tags: ["admin"], admin: true }), async (request) => {
     const id = teamId(request.params);
     await requireTeam(id);
     const rows = await db.select().from(invites).where(and(eq(invites.teamId, id), gt(invites.expiresAt, sql`now()`))).orderBy(asc(invites.createdAt));
     return { items: rows.map(toInvite), nextCursor: null };
   });
 
-  app.delete("/admin/invites/:id", async (request, reply) => {
+  app.delete("/admin/invites/:id", docs("Revoke an invite", { tags: ["admin"], admin: true }), async (request, reply) => {
     const parsed = idParams.safeParse(request.params);
     if (!parsed.success) throw new HttpError(404, "invite_not_found", "No invite with that id.");
     await db.transaction(async (tx) => {
@@ -87,7 +88,7 @@ export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
     return reply.status(204).send();
   });
 
-  app.get("/admin/teams/:id/members", async (request) => {
+  app.get("/admin/teams/:id/members", docs("A team's members", { tags: ["admin"], admin: true }), async (request) => {
     const id = teamId(request.params);
     await requireTeam(id);
     const rows = await db

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { HttpError } from "../../http-error.ts";
 import { parseInput } from "../../validation.ts";
 import { toAuditItem } from "./audit.ts";
+import { docs } from "../../openapi.ts";
 
 const userQuery = z.object({ email: z.string().trim().min(1).max(254) });
 
@@ -11,7 +12,7 @@ export function userRoutes(app: FastifyInstance, deps: { db: Database }): void {
   const { db } = deps;
 
   /** One view of a user's whole pipeline: account, IdP, teams and every audited step in order. */
-  app.get("/admin/users", async (request) => {
+  app.get("/admin/users", docs("A user's whole pipeline state by email", { tags: ["admin"], admin: true, querystring: userQuery }), async (request) => {
     const { email } = parseInput(userQuery, request.query);
     const [user] = await db.select().from(users).where(eq(users.emailNormalized, normalizeEmail(email)));
     if (!user) throw new HttpError(404, "user_not_found", "No user with that email address.");
