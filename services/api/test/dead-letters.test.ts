@@ -1,10 +1,15 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError, Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserRegistered, queueNames } from "@signup/contracts";
 import { createPublisher, createRedis, openQueues, type QueueSet } from "@signup/queue";
+import { repoRoot } from "@signup/local-infra";
 import { dropQueuePrefix, testRedisUrl, uniqueQueuePrefix, waitUntil } from "@signup/test";
 import { adminToken, buildTestApp } from "./build-test-app.ts";
+
+const run = promisify(execFile);
 
 describe("dead letters, bull-board and metrics", () => {
   const prefix = uniqueQueuePrefix();
@@ -48,6 +53,20 @@ describe("dead letters, bull-board and metrics", () => {
       items: [{ queue: "provisioning", jobId: event.id, name: "UserRegistered", eventId: event.id, userId, correlationId: "corr-dl", failedReason: "IdP said 400: invalid email" }],
     });
     expect((await admin("GET", "/admin/dead-letters?queue=mail")).json().items).toEqual([]);
+  });
+
+  it("the CLI lists it through the admin API", async () => {
+    const address = await ctx.app.listen({ port: 0, host: "127.0.0.1" });
+    // Asynchronously: the API answering the CLI runs in this very process.
+    const cli = await run(process.execPath, ["--import", "tsx", "services/api/src/cli/dead-letters.ts", "list", "--queue", "provisioning"], {
+      cwd: repoRoot,
+      env: { ...process.env, API_URL: address, ADMIN_TOKEN: adminToken },
+      encoding: "utf8",
+    });
+    expect(cli.stderr).toBe("");
+    expect(cli.stdout).toContain(`provisioning\t${event.id}\tUserRegistered\tuser=${userId}`);
+    expect(cli.stdout).toContain("IdP said 400: invalid email");
+    expect(cli.stdout).toMatch(/1 dead letter\(s\)\n$/);
   });
 
   it("replays a dead letter with fresh attempts, audited; a second replay is refused", async () => {
