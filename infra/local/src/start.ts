@@ -88,8 +88,10 @@ async function main() {
   await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, { timeoutMs: 60_000, what: "the API" });
   say("");
   say(`signup-pipeline is running.`);
-  say(`  API            ${publicUrl}   (POST /account/register)`);
+  say(`  Sign-up page   ${publicUrl}/signup`);
+  say(`  API            ${publicUrl}   (POST /account/register; OpenAPI at ${publicUrl}/docs)`);
   if (inboxUrl) say(`  Dev inbox      ${inboxUrl}`);
+  say(`  Queues         ${publicUrl}/admin/queues   (any user name, the admin token as password)`);
   say(`  Admin token    ${adminToken}   (Authorization: Bearer ...)`);
   say(`  Try it:        curl -X POST ${publicUrl}/account/register -H 'content-type: application/json' -d '{"email":"you@example.com"}'`);
   say(`Press Ctrl+C to stop.`);

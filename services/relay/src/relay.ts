@@ -27,7 +27,8 @@ export async function relayBatch({ db, publisher, logger, batchSize }: RelayDeps
       try {
         valid.push(parseEvent(row.envelope));
       } catch (error) {
-        // A row no contract accepts would block nothing but itself; leave it marked and visible.
+        // A row no contract accepts can never be delivered: it is marked published with the rest
+        // (not retried forever) and reported loudly here; the row itself stays in the outbox table.
         logger.error({ eventId: row.id, err: (error as Error).message }, "outbox row fails its contract; not published");
       }
     }
