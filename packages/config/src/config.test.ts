@@ -10,7 +10,7 @@ describe("configuration", () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join("\n");
-      expect(problems).toMatch(/^DATABASE_URL: /m);
+      expect(problems).toMatch(/^DATABASE_URL: required$/m);
       expect(problems).toMatch(/^REDIS_URL: must be a URL with scheme redis: or rediss:/m);
       expect(problems).toMatch(/^PORT: /m);
     }

@@ -17,7 +17,14 @@ export function parseConfig<TShape extends z.ZodRawShape>(
 ): Readonly<z.output<z.ZodObject<TShape>>> {
   const result = z.object(shape).safeParse(env);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`));
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        // zod's stock "Invalid input: expected string, received undefined" says less than "required";
+        // a schema's own message (e.g. "required when IDP=scim") is kept.
+        const missing = issue.code === "invalid_type" && issue.input === undefined && issue.message.startsWith("Invalid input");
+        return `${issue.path.join(".") || "(env)"}: ${missing ? "required" : issue.message}`;
+      }),
+    );
   }
   return Object.freeze(result.data);
 }
