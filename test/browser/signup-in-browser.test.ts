@@ -2,52 +2,35 @@ import type { Server } from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startInboxWeb } from "@signup/local-infra";
-import {
-  createTestDatabase,
-  dropQueuePrefix,
-  startSmtpSink,
-  startStack,
-  testRedisUrl,
-  uniqueQueuePrefix,
-  type SmtpSink,
-  type Stack,
-  type TestDatabase,
-} from "@signup/test";
+import { startTestSystem, type SmtpSink, type Stack, type TestDatabase, type TestSystem } from "@signup/test";
 import { hasChromium, launchChromium, screenshot, seriousA11yViolations } from "../support/browser.ts";
 
 /** Issue 4: the flow a person clicks through, in a real Chromium, against the real services. */
 describe.skipIf(!hasChromium)("the sign-up experience in a browser", () => {
+  let system: TestSystem;
   let database: TestDatabase;
   let smtp: SmtpSink;
+  let stack: Stack;
   let inbox: Server;
   let inboxUrl: string;
-  let stack: Stack;
   let browser: Browser;
-  const prefix = uniqueQueuePrefix();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    smtp = await startSmtpSink();
+    system = await startTestSystem({
+      label: "browser",
+      env: { SIGNUP_FIELDS: "email:required,password:required,firstName:optional,lastName:optional", PRODUCT_NAME: "Acme" },
+    });
+    ({ database, smtp, stack } = system);
+    // The same dev inbox `pnpm start` serves, over this test's SMTP sink.
     const inboxPort = await freePort();
     inbox = await startInboxWeb(smtp, inboxPort);
     inboxUrl = `http://127.0.0.1:${inboxPort}`;
-    stack = await startStack({
-      label: "browser",
-      databaseUrl: database.url,
-      redisUrl: testRedisUrl(),
-      smtpUrl: smtp.url,
-      queuePrefix: prefix,
-      env: { SIGNUP_FIELDS: "email:required,password:required,firstName:optional,lastName:optional", PRODUCT_NAME: "Acme" },
-    });
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
     await new Promise((resolve) => inbox?.close(resolve));
-    await smtp?.stop();
-    await database?.drop();
-    await dropQueuePrefix(testRedisUrl(), prefix);
+    await system?.stop();
   });
 
   async function newPage(javaScriptEnabled = true): Promise<Page> {

@@ -2,19 +2,7 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queueNames } from "@signup/contracts";
 import { createRedis } from "@signup/queue";
-import {
-  apiClient,
-  createTestDatabase,
-  dropQueuePrefix,
-  startSmtpSink,
-  startStack,
-  testRedisUrl,
-  uniqueQueuePrefix,
-  waitUntil,
-  type SmtpSink,
-  type Stack,
-  type TestDatabase,
-} from "@signup/test";
+import { startTestSystem, testRedisUrl, waitUntil, type TestSystem } from "@signup/test";
 import { startScimServer, type ScimServer } from "@signup/test/idp-servers";
 
 /**
@@ -22,42 +10,30 @@ import { startScimServer, type ScimServer } from "@signup/test/idp-servers";
  * sign-up, through the real relay, BullMQ retry policy and provisioner process.
  */
 describe("provisioning when the IdP misbehaves", () => {
-  let database: TestDatabase;
-  let smtp: SmtpSink;
   let scim: ScimServer;
-  let stack: Stack;
-  let api: ReturnType<typeof apiClient>;
-  const prefix = uniqueQueuePrefix();
+  let system: TestSystem;
+  let provisioning: Queue;
   const redis = createRedis(testRedisUrl(), "producer");
-  const provisioning = new Queue(queueNames.provisioning, { connection: redis, prefix });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    smtp = await startSmtpSink();
     scim = await startScimServer();
-    stack = await startStack({
+    system = await startTestSystem({
       label: "idp-faults",
-      databaseUrl: database.url,
-      redisUrl: testRedisUrl(),
-      smtpUrl: smtp.url,
-      queuePrefix: prefix,
       only: ["api", "relay", "provisioner"],
       env: { IDP: "scim", SCIM_BASE_URL: scim.baseUrl, SCIM_TOKEN: scim.token, IDP_TIMEOUT_MS: "1000", JOB_BACKOFF_MS: "200" },
     });
-    api = apiClient(stack.apiUrl, stack.adminToken);
+    provisioning = new Queue(queueNames.provisioning, { connection: redis, prefix: system.queuePrefix });
   });
   afterAll(async () => {
-    await stack?.stop();
-    await provisioning.close();
+    await provisioning?.close();
     redis.disconnect();
+    await system?.stop();
     await scim?.close();
-    await smtp?.stop();
-    await database?.drop();
-    await dropQueuePrefix(testRedisUrl(), prefix);
   });
 
   /** Registers, waits for the IdP status to settle, and returns the admin view and the job. */
   async function signUp(email: string, settled: "provisioned" | "failed") {
+    const { api } = system;
     expect((await api.register({ email })).status).toBe(202);
     const user = await waitUntil(
       async () => {
@@ -113,6 +89,7 @@ describe("provisioning when the IdP misbehaves", () => {
     expect(user.idp.error).toContain("emails[0].value is not acceptable");
     expect(user.timeline.map((e: { action: string }) => e.action)).toContain("user.provisioning_failed");
 
+    const { api } = system;
     const deadLetters = await api.admin("GET", "/admin/dead-letters?queue=provisioning");
     expect(deadLetters.json.items).toEqual([expect.objectContaining({ jobId: job.id, userId: user.id, failedReason: expect.stringContaining("answered 400") })]);
 

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  apiClient,
-  createTestDatabase,
-  dropQueuePrefix,
-  startSmtpSink,
-  startStack,
-  testRedisUrl,
-  uniqueQueuePrefix,
-  waitUntil,
-  type SmtpSink,
-  type Stack,
-  type TestDatabase,
-} from "@signup/test";
-import { startScimmyServer, startSecureAuthServer, type ScimmyServer, type SecureAuthServer } from "@signup/test/idp-servers";
+import { afterAll, describe, expect, it } from "vitest";
+import { startTestSystem, waitUntil, type TestSystem } from "@signup/test";
+import { startScimmyServer, startSecureAuthServer } from "@signup/test/idp-servers";
 
-type Closer = { close(): Promise<void> } | { stop(): Promise<void> } | { drop(): Promise<void> };
+type Closer = { close(): Promise<void> } | { stop(): Promise<void> };
 
 /** Issue 3, acceptance 3: the whole pipeline provisions at a real SCIM server and at SecureAuth's contract. */
-async function provisionedVia(stack: Stack, email: string) {
-  const api = apiClient(stack.apiUrl, stack.adminToken);
+async function provisionedVia({ api }: TestSystem, email: string) {
   expect((await api.register({ email, firstName: "Grace", lastName: "Hopper" })).status).toBe(202);
   return waitUntil(
     async () => {
@@ -30,33 +17,23 @@ async function provisionedVia(stack: Stack, email: string) {
 }
 
 describe("provisioning end to end", () => {
-  let smtp: SmtpSink;
-  const prefix = uniqueQueuePrefix();
   const closers: Closer[] = [];
-
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-  });
   afterAll(async () => {
-    for (const c of closers.reverse()) await ("close" in c ? c.close() : "stop" in c ? c.stop() : c.drop());
-    await smtp?.stop();
-    await dropQueuePrefix(testRedisUrl(), prefix);
+    for (const c of closers.reverse()) await ("close" in c ? c.close() : c.stop());
   });
 
-  // Each IdP gets a database of its own: two relays on one outbox would share its events.
-  const stackFor = async (label: string, env: Record<string, string>) => {
-    const database: TestDatabase = await createTestDatabase();
-    closers.push(database);
-    const stack = await startStack({ label, databaseUrl: database.url, redisUrl: testRedisUrl(), smtpUrl: smtp.url, queuePrefix: `${prefix}-${label}`, env, only: ["api", "relay", "provisioner"] });
-    closers.push(stack);
-    return stack;
+  // Each IdP gets a system (and so a database) of its own: two relays on one outbox would share its events.
+  const systemFor = async (label: string, env: Record<string, string>) => {
+    const system = await startTestSystem({ label, env, only: ["api", "relay", "provisioner"] });
+    closers.push(system);
+    return system;
   };
 
   it("IDP=scim against a real SCIM 2.0 server (SCIMMY): one user, its id stored and shown", async () => {
-    const scim: ScimmyServer = await startScimmyServer();
+    const scim = await startScimmyServer();
     closers.push(scim);
-    const stack = await stackFor("idp-scim", { IDP: "scim", SCIM_BASE_URL: scim.baseUrl, SCIM_TOKEN: scim.token });
-    const user = await provisionedVia(stack, "grace@example.com");
+    const system = await systemFor("idp-scim", { IDP: "scim", SCIM_BASE_URL: scim.baseUrl, SCIM_TOKEN: scim.token });
+    const user = await provisionedVia(system, "grace@example.com");
     const atIdp = [...scim.users.values()].filter((u) => u.externalId === user.id);
     expect(atIdp).toHaveLength(1);
     expect(user.idp).toEqual({ name: "scim", status: "provisioned", internalId: atIdp[0]!.id, error: null });
@@ -64,9 +41,9 @@ describe("provisioning end to end", () => {
   });
 
   it("IDP=secureauth against its contract server: one user in the pool, its id stored and shown", async () => {
-    const secureauth: SecureAuthServer = await startSecureAuthServer();
+    const secureauth = await startSecureAuthServer();
     closers.push(secureauth);
-    const stack = await stackFor("idp-secureauth", {
+    const system = await systemFor("idp-secureauth", {
       IDP: "secureauth",
       SECUREAUTH_BASE_URL: secureauth.baseUrl,
       SECUREAUTH_TENANT_ID: secureauth.tenantId,
@@ -74,7 +51,7 @@ describe("provisioning end to end", () => {
       SECUREAUTH_CLIENT_ID: secureauth.clientId,
       SECUREAUTH_CLIENT_SECRET: secureauth.clientSecret,
     });
-    const user = await provisionedVia(stack, "ada@example.com");
+    const user = await provisionedVia(system, "ada@example.com");
     const atIdp = [...secureauth.users.values()].filter((u) => u.identifiers.some((i) => i.type === "external" && i.identifier === user.id));
     expect(atIdp).toHaveLength(1);
     expect(atIdp[0]!.identifiers).toContainEqual({ identifier: "ada@example.com", type: "email" });

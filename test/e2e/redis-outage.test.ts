@@ -1,44 +1,28 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "@signup/local-infra";
-import {
-  apiClient,
-  createTestDatabase,
-  startRedisServer,
-  startSmtpSink,
-  startStack,
-  waitUntil,
-  type SmtpSink,
-  type Stack,
-  type TestDatabase,
-} from "@signup/test";
+import { startRedisServer, startTestSystem, waitUntil, type TestSystem } from "@signup/test";
 
 type RedisServer = Awaited<ReturnType<typeof startRedisServer>>;
 
 /** Acceptance 2: Redis is down while the sign-up arrives; nothing is lost once it is back. */
 describe("a sign-up during a Redis outage", () => {
-  let database: TestDatabase;
-  let smtp: SmtpSink;
-  let stack: Stack;
+  let system: TestSystem;
   let redis: RedisServer;
   const redisDir = join(repoRoot, ".data", `test-redis-outage-${process.pid}`);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    smtp = await startSmtpSink();
     // A Redis of this test's own, so killing it touches nothing else.
     redis = await startRedisServer({ dir: redisDir, persist: false });
-    stack = await startStack({ label: "e2e-redis-outage", databaseUrl: database.url, redisUrl: redis.url, smtpUrl: smtp.url, queuePrefix: "outage" });
+    system = await startTestSystem({ label: "e2e-redis-outage", redisUrl: redis.url });
   });
   afterAll(async () => {
-    await stack?.stop();
+    await system?.stop();
     await redis?.stop();
-    await smtp?.stop();
-    await database?.drop();
   });
 
   it("answers 202 with Redis stopped and completes the sign-up when Redis returns", async () => {
-    const api = apiClient(stack.apiUrl, stack.adminToken);
+    const { api, database, smtp } = system;
     const port = redis.port;
     await redis.stop();
 

@@ -1,39 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  apiClient,
-  createTestDatabase,
-  dropQueuePrefix,
-  startSmtpSink,
-  startStack,
-  testRedisUrl,
-  uniqueQueuePrefix,
-  waitUntil,
-  type SmtpSink,
-  type Stack,
-  type TestDatabase,
-} from "@signup/test";
+import { startTestSystem, waitUntil, type TestSystem } from "@signup/test";
 
 /** Acceptance 1 of the walking skeleton: the whole flow, driven from outside, on real servers. */
 describe("a sign-up flows end to end", () => {
-  let database: TestDatabase;
-  let smtp: SmtpSink;
-  let stack: Stack;
-  const prefix = uniqueQueuePrefix();
-
+  let system: TestSystem;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    smtp = await startSmtpSink();
-    stack = await startStack({ label: "e2e-signup-flow", databaseUrl: database.url, redisUrl: testRedisUrl(), smtpUrl: smtp.url, queuePrefix: prefix });
+    system = await startTestSystem({ label: "e2e-signup-flow" });
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await smtp?.stop();
-    await database?.drop();
-    await dropQueuePrefix(testRedisUrl(), prefix);
-  });
+  afterAll(async () => system?.stop());
 
   it("registers, mails, verifies through the button, provisions and joins the inviting team", async () => {
-    const api = apiClient(stack.apiUrl, stack.adminToken);
+    const { api, smtp } = system;
 
     const team = await api.admin("POST", "/admin/teams", { name: "Platform" });
     expect(team.status).toBe(201);

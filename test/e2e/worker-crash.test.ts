@@ -1,17 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  apiClient,
-  createTestDatabase,
-  dropQueuePrefix,
-  startSmtpSink,
-  startStack,
-  testRedisUrl,
-  uniqueQueuePrefix,
-  waitUntil,
-  type SmtpSink,
-  type Stack,
-  type TestDatabase,
-} from "@signup/test";
+import { startTestSystem, waitUntil, type TestSystem } from "@signup/test";
 import { startScimServer, type ScimServer } from "@signup/test/idp-servers";
 
 /**
@@ -20,36 +8,24 @@ import { startScimServer, type ScimServer } from "@signup/test/idp-servers";
  * stalled job to the replacement, which adopts the user: one IdP user, sign-up provisioned.
  */
 describe("a worker killed in the middle of a job", () => {
-  let database: TestDatabase;
-  let smtp: SmtpSink;
   let scim: ScimServer;
-  let stack: Stack;
-  const prefix = uniqueQueuePrefix();
+  let system: TestSystem;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    smtp = await startSmtpSink();
     scim = await startScimServer();
-    stack = await startStack({
+    system = await startTestSystem({
       label: "worker-crash",
-      databaseUrl: database.url,
-      redisUrl: testRedisUrl(),
-      smtpUrl: smtp.url,
-      queuePrefix: prefix,
       only: ["api", "relay", "provisioner"],
       env: { IDP: "scim", SCIM_BASE_URL: scim.baseUrl, SCIM_TOKEN: scim.token, IDP_TIMEOUT_MS: "60000", WORKER_LOCK_MS: "2000", WORKER_STALLED_INTERVAL_MS: "1000" },
     });
   });
   afterAll(async () => {
-    await stack?.stop();
+    await system?.stop();
     await scim?.close();
-    await smtp?.stop();
-    await database?.drop();
-    await dropQueuePrefix(testRedisUrl(), prefix);
   });
 
   it("the job runs again on another worker and the sign-up is provisioned exactly once", async () => {
-    const api = apiClient(stack.apiUrl, stack.adminToken);
+    const { api, stack } = system;
     scim.faults.add("create", { type: "apply-then-hang" });
     expect((await api.register({ email: "crash@example.com" })).status).toBe(202);
 

@@ -3,3 +3,4 @@ export * from "./redis.ts";
 export * from "./stack.ts";
 export * from "./http.ts";
 export { startSmtpSink, startRedisServer, waitUntil, freePort, type CapturedMail, type SmtpSink } from "@signup/local-infra";
+export * from "./system.ts";
