@@ -36,6 +36,18 @@ describe("admin API", () => {
     expect(audit.json().items.map((e: { action: string }) => e.action)).toEqual(["invite.revoked", "invite.created", "team.created"]);
   });
 
+  it("pages a team's invites with cursor and limit", async () => {
+    const team = (await admin("POST", "/admin/teams", { name: "Paged" })).json();
+    for (let i = 0; i < 5; i++) await admin("POST", `/admin/teams/${team.id}/invites`, { email: `p${i}@example.com` });
+    const first = (await admin("GET", `/admin/teams/${team.id}/invites?limit=2`)).json();
+    const second = (await admin("GET", `/admin/teams/${team.id}/invites?limit=2&cursor=${first.nextCursor}`)).json();
+    const third = (await admin("GET", `/admin/teams/${team.id}/invites?limit=2&cursor=${second.nextCursor}`)).json();
+    const emails = [...first.items, ...second.items, ...third.items].map((i: { email: string }) => i.email);
+    expect(emails).toEqual(["p0@example.com", "p1@example.com", "p2@example.com", "p3@example.com", "p4@example.com"]);
+    expect(third.nextCursor).toBeNull();
+    expect((await admin("GET", `/admin/teams/${team.id}/members?limit=0`)).json().code).toBe("validation_failed");
+  });
+
   it("pages the audit log newest first with a stable cursor", async () => {
     for (let i = 0; i < 5; i++) await admin("POST", "/admin/teams", { name: `T${i}` });
     const first = await admin("GET", "/admin/audit?action=team.created&limit=2");

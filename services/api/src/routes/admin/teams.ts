@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { HttpError } from "../../http-error.ts";
 import { parseInput } from "../../validation.ts";
+import { pageOf, pageQuery, toPage } from "./paging.ts";
 import { docs } from "../../openapi.ts";
 
 const teamBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
@@ -70,11 +71,19 @@ export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
     return reply.status(201).send(toInvite(invite));
   });
 
-  app.get("/admin/teams/:id/invites", docs("A team's pending invites", { tags: ["admin"], admin: true }), async (request) => {
+  app.get("/admin/teams/:id/invites", docs("A team's pending invites", { tags: ["admin"], admin: true, querystring: pageQuery }), async (request) => {
     const id = teamId(request.params);
+    const page = toPage(parseInput(pageQuery, request.query));
     await requireTeam(id);
-    const rows = await db.select().from(invites).where(and(eq(invites.teamId, id), gt(invites.expiresAt, sql`now()`))).orderBy(asc(invites.createdAt));
-    return { items: rows.map(toInvite), nextCursor: null };
+    const rows = await db
+      .select()
+      .from(invites)
+      .where(and(eq(invites.teamId, id), gt(invites.expiresAt, sql`now()`)))
+      .orderBy(asc(invites.createdAt), asc(invites.id))
+      .offset(page.offset)
+      .limit(page.limit + 1);
+    const { items, nextCursor } = pageOf(rows, page);
+    return { items: items.map(toInvite), nextCursor };
   });
 
   app.delete("/admin/invites/:id", docs("Revoke an invite", { tags: ["admin"], admin: true }), async (request, reply) => {
@@ -88,15 +97,19 @@ export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
     return reply.status(204).send();
   });
 
-  app.get("/admin/teams/:id/members", docs("A team's members", { tags: ["admin"], admin: true }), async (request) => {
+  app.get("/admin/teams/:id/members", docs("A team's members", { tags: ["admin"], admin: true, querystring: pageQuery }), async (request) => {
     const id = teamId(request.params);
+    const page = toPage(parseInput(pageQuery, request.query));
     await requireTeam(id);
     const rows = await db
       .select({ userId: teamMembers.userId, email: users.email, role: teamMembers.role, joinedAt: teamMembers.joinedAt })
       .from(teamMembers)
       .innerJoin(users, eq(users.id, teamMembers.userId))
       .where(eq(teamMembers.teamId, id))
-      .orderBy(asc(teamMembers.joinedAt));
-    return { items: rows.map((row) => ({ ...row, joinedAt: row.joinedAt.toISOString() })), nextCursor: null };
+      .orderBy(asc(teamMembers.joinedAt), asc(teamMembers.userId))
+      .offset(page.offset)
+      .limit(page.limit + 1);
+    const { items, nextCursor } = pageOf(rows, page);
+    return { items: items.map((row) => ({ ...row, joinedAt: row.joinedAt.toISOString() })), nextCursor };
   });
 }
