@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
+import { escapeHtml } from "@signup/html";
 
 const dir = new URL("../templates/", import.meta.url);
-const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (ch) => entities[ch] ?? ch);
 
 export type TemplateName = "verification" | "owner-notice" | "invite-accepted";
 export type RenderedMail = { subject: string; text: string; html: string };

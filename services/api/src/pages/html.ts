@@ -1,8 +1,4 @@
-const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => entities[ch] ?? ch);
-}
+import { escapeHtml } from "@signup/html";
 
 /** Tagged template that escapes every interpolated value unless it is already `Html`. */
 export class Html {
