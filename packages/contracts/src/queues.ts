@@ -17,6 +17,7 @@ export const routes = {
   VerificationRequested: [queueNames.mail],
   EmailVerified: [queueNames.onboarding],
   InviteAccepted: [queueNames.mail],
+  InviteCreated: [queueNames.onboarding],
 } as const satisfies Record<EventType, readonly QueueName[]>;
 
 /** Which events a queue carries, derived from the routes so the two cannot disagree. */

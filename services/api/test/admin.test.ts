@@ -24,6 +24,8 @@ describe("admin API", () => {
     const invite = await admin("POST", `/admin/teams/${team.json().id}/invites`, { email: "Someone@Example.com", role: "admin" });
     expect(invite.statusCode).toBe(201);
     expect(invite.json()).toMatchObject({ teamId: team.json().id, email: "Someone@Example.com", role: "admin" });
+    const events = await ctx.database.sql`select type, envelope from outbox where envelope->'data'->>'inviteId' = ${invite.json().id}`;
+    expect(events.map((e) => e.type)).toEqual(["InviteCreated"]);
     const duplicate = await admin("POST", `/admin/teams/${team.json().id}/invites`, { email: "someone@example.com" });
     expect([duplicate.statusCode, duplicate.json().code]).toEqual([409, "invite_exists"]);
 

@@ -1,1 +1,2 @@
 export { onboardUser, ONBOARDING } from "./handlers/onboard-user.ts";
+export { applyInvite } from "./handlers/apply-invite.ts";

@@ -3,6 +3,7 @@ import { common, integer, loadConfigOrExit, workerTuning } from "@signup/config"
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
+import { applyInvite } from "./handlers/apply-invite.ts";
 import { onboardUser } from "./handlers/onboard-user.ts";
 
 const config = loadConfigOrExit("onboarding", {
@@ -27,7 +28,10 @@ const worker = startConsumer({
   stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
   logger,
   concurrency: config.ONBOARDING_CONCURRENCY,
-  handlers: { EmailVerified: (event) => onboardUser(event, { db }) },
+  handlers: {
+    EmailVerified: (event) => onboardUser(event, { db }),
+    InviteCreated: (event) => applyInvite(event, { db }),
+  },
 });
 logger.info("onboarding started");
 closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close]);

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EmailVerified } from "@signup/contracts";
+import { EmailVerified, InviteCreated } from "@signup/contracts";
 import { createTestDatabase, type TestDatabase } from "@signup/test";
+import { applyInvite } from "../src/handlers/apply-invite.ts";
 import { onboardUser } from "../src/handlers/onboard-user.ts";
 
 describe("onboarding on EmailVerified", () => {
@@ -67,5 +68,30 @@ describe("onboarding on EmailVerified", () => {
     expect(await onboardUser(event, { db: database.db })).toEqual({ outcome: "done", teamsJoined: 0 });
     const gone = EmailVerified.create({ userId: randomUUID() }, { correlationId: "c" });
     expect(await onboardUser(gone, { db: database.db })).toEqual({ outcome: "skipped", reason: "user_not_found" });
+  });
+
+  it("an invite for an address that is already verified is applied at once, once", async () => {
+    const { userId } = await invitedUser(0);
+    const [team] = await database.sql`insert into teams (name) values ('late invite') returning id`;
+    const [invite] = await database.sql`insert into invites (team_id, email, email_normalized, role, invited_by, expires_at) values (${team!.id}, ${`${userId}@example.com`}, ${`${userId}@example.com`}, 'viewer', 'admin', now() + interval '1 day') returning id`;
+    const event = InviteCreated.create({ inviteId: invite!.id, teamId: team!.id }, { correlationId: "admin-req" });
+
+    expect(await applyInvite(event, { db: database.db })).toEqual({ outcome: "done", teamsJoined: 1 });
+    expect(await applyInvite(event, { db: database.db })).toEqual({ outcome: "skipped", reason: "already_processed" });
+    const state = await snapshot(userId);
+    expect(state.members).toEqual([{ team_id: team!.id, role: "viewer" }]);
+    expect(state.invites).toBe(0);
+    const mails = await database.sql`select 1 from outbox where type = 'InviteAccepted' and envelope->'data'->>'inviteId' = ${invite!.id}`;
+    expect(mails).toHaveLength(1);
+  });
+
+  it("an invite for an address not yet verified waits for EmailVerified", async () => {
+    const userId = randomUUID();
+    const email = `${userId}@example.com`;
+    await database.sql`insert into users (id, email, email_normalized, correlation_id) values (${userId}, ${email}, ${email}, 'corr')`;
+    const [team] = await database.sql`insert into teams (name) values ('early invite') returning id`;
+    const [invite] = await database.sql`insert into invites (team_id, email, email_normalized, role, invited_by, expires_at) values (${team!.id}, ${email}, ${email}, 'member', 'admin', now() + interval '1 day') returning id`;
+    expect(await applyInvite(InviteCreated.create({ inviteId: invite!.id, teamId: team!.id }, { correlationId: "c" }), { db: database.db })).toEqual({ outcome: "skipped", reason: "no_verified_owner_yet" });
+    expect(await database.sql`select 1 from invites where id = ${invite!.id}`).toHaveLength(1);
   });
 });

@@ -1,10 +1,11 @@
 import { EmailVerified } from "./email-verified.ts";
 import { InviteAccepted } from "./invite-accepted.ts";
+import { InviteCreated } from "./invite-created.ts";
 import { SignUpAttemptExisting } from "./sign-up-attempt-existing.ts";
 import { UserRegistered } from "./user-registered.ts";
 import { VerificationRequested } from "./verification-requested.ts";
 
-export { EmailVerified, InviteAccepted, SignUpAttemptExisting, UserRegistered, VerificationRequested };
+export { EmailVerified, InviteAccepted, InviteCreated, SignUpAttemptExisting, UserRegistered, VerificationRequested };
 
 export const events = {
   UserRegistered,
@@ -12,6 +13,7 @@ export const events = {
   VerificationRequested,
   EmailVerified,
   InviteAccepted,
+  InviteCreated,
 } as const;
 
 export type EventType = keyof typeof events;

@@ -1,5 +1,5 @@
 import { eq, users, verificationTokens } from "@signup/db";
-import type { AnyEvent } from "@signup/contracts";
+import type { EventOf } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import { generateCode, generateToken, hashCode, hashToken } from "@signup/tokens";
 import type { MailerDeps } from "../mail-deps.ts";
@@ -16,7 +16,10 @@ const humanDuration = (ms: number) => {
  * Issues a fresh token (only its hash is stored; the raw value lives in the mail alone) and sends
  * the link and code. Skipped for an address that is already verified.
  */
-export async function sendVerification(event: AnyEvent, { db, send, settings }: MailerDeps): Promise<HandlerResult> {
+/** The events that ask for a verification mail. */
+type AsksForVerification = EventOf<"UserRegistered" | "VerificationRequested" | "SignUpAttemptExisting">;
+
+export async function sendVerification(event: AsksForVerification, { db, send, settings }: MailerDeps): Promise<HandlerResult> {
   if (await alreadySent(db, event.id)) return { outcome: "skipped", reason: "already_sent" };
   const [user] = await db.select().from(users).where(eq(users.id, event.data.userId));
   if (!user) return { outcome: "skipped", reason: "user_not_found" };

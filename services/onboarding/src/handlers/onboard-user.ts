@@ -1,6 +1,7 @@
-import { and, appendAudit, type AuditEntry, claimEvent, type Database, enqueueEvent, eq, gt, invites, sql, teamMembers, users } from "@signup/db";
-import { InviteAccepted, type EmailVerified } from "@signup/contracts";
+import type { EmailVerified } from "@signup/contracts";
+import { and, appendAudit, claimEvent, type Database, eq, gt, invites, sql, users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
+import { joinTeams } from "./join-teams.ts";
 
 type Event = ReturnType<typeof EmailVerified.parse>;
 export const ONBOARDING = "onboarding";
@@ -21,23 +22,9 @@ export async function onboardUser(event: Event, deps: { db: Database }): Promise
       .delete(invites)
       .where(and(eq(invites.emailNormalized, user.emailNormalized), gt(invites.expiresAt, sql`now()`)))
       .returning();
-
-    const audit: AuditEntry[] = [];
     const base = { actor: "onboarding", userId: user.id, correlationId: event.correlationId, eventId: event.id };
-    for (const invite of pending) {
-      const joined = await tx
-        .insert(teamMembers)
-        .values({ teamId: invite.teamId, userId: user.id, role: invite.role })
-        .onConflictDoNothing()
-        .returning({ teamId: teamMembers.teamId });
-      if (joined.length > 0) {
-        audit.push({ ...base, action: "team.member_joined", teamId: invite.teamId, data: { role: invite.role, inviteId: invite.id } });
-        await enqueueEvent(tx, InviteAccepted.create({ userId: user.id, teamId: invite.teamId, inviteId: invite.id }, { correlationId: event.correlationId }));
-      }
-      audit.push({ ...base, action: "invite.consumed", teamId: invite.teamId, data: { inviteId: invite.id } });
-    }
-    audit.push({ ...base, action: "user.onboarded", data: { teamsJoined: pending.length } });
-    await appendAudit(tx, audit);
+    await joinTeams(tx, user.id, pending, base);
+    await appendAudit(tx, { ...base, action: "user.onboarded", data: { teamsJoined: pending.length } });
     return { outcome: "done", teamsJoined: pending.length };
   });
 }

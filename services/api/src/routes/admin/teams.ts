@@ -1,4 +1,5 @@
-import { and, appendAudit, asc, type Database, eq, gt, invites, normalizeEmail, sql, teamMembers, teams, users } from "@signup/db";
+import { InviteCreated } from "@signup/contracts";
+import { and, appendAudit, asc, type Database, enqueueAuditedEvent, eq, gt, invites, normalizeEmail, sql, teamMembers, teams, users } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { HttpError } from "../../http-error.ts";
@@ -65,7 +66,13 @@ export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
         .onConflictDoNothing()
         .returning();
       if (!row) throw new HttpError(409, "invite_exists", "That address already has an invite to this team.");
-      await appendAudit(tx, { actor: "admin", action: "invite.created", teamId: id, correlationId: request.id, data: { inviteId: row.id, email: row.email, role: row.role } });
+      // Onboarding applies the invite at once if the address is already verified; else on EmailVerified.
+      await enqueueAuditedEvent(tx, InviteCreated.create({ inviteId: row.id, teamId: id }, { correlationId: request.id }), {
+        actor: "admin",
+        action: "invite.created",
+        teamId: id,
+        data: { inviteId: row.id, email: row.email, role: row.role },
+      });
       return row;
     });
     return reply.status(201).send(toInvite(invite));
