@@ -45,6 +45,23 @@ describe("POST /account/register", () => {
     expect(await ctx.database.sql`select 1 from users where email_normalized = 'twice@example.com'`).toHaveLength(1);
   });
 
+  it("concurrent sign-ups for one address make one user and one UserRegistered", async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, () => register({ email: "race@example.com" })));
+    expect(answers.map((a) => a.statusCode)).toEqual([202, 202, 202, 202, 202]);
+    const users = await ctx.database.sql`select id from users where email_normalized = 'race@example.com'`;
+    expect(users).toHaveLength(1);
+    const registered = await ctx.database.sql`select 1 from outbox where type = 'UserRegistered' and envelope->'data'->>'userId' = ${users[0]!.id}`;
+    expect(registered).toHaveLength(1);
+  });
+
+  it("a taken username is a 409 that writes nothing", async () => {
+    expect((await register({ email: "first@example.com", username: "ada" })).statusCode).toBe(202);
+    const before = await tableCounts(ctx.database);
+    const taken = await register({ email: "second@example.com", username: "ADA" });
+    expect([taken.statusCode, taken.json().code]).toEqual([409, "username_taken"]);
+    expect(await tableCounts(ctx.database)).toEqual(before);
+  });
+
   it("hashes a password with argon2id and never stores it in clear", async () => {
     await register({ email: "pw@example.com", password: "correct horse battery" });
     const [user] = await ctx.database.sql`select password_hash from users where email_normalized = 'pw@example.com'`;

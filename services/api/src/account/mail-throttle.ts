@@ -1,4 +1,4 @@
-import { and, eq, type Executor, isNull, lt, or, sql, type SQL, users } from "@signup/db";
+import { and, type Executor, isNull, lt, or, sql, type SQL, users } from "@signup/db";
 
 /**
  * Claims the right to queue one more mail to this user: true at most once per cooldown, decided by
@@ -17,5 +17,3 @@ export async function claimMailSlot(tx: Executor, where: SQL, cooldownMs: number
     .returning({ id: users.id, correlationId: users.correlationId });
   return row;
 }
-
-export const byUserId = (id: string) => eq(users.id, id);
