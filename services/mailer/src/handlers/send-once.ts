@@ -1,4 +1,4 @@
-import { and, appendAudit, claimEvent, type Database, eq, processedEvents } from "@signup/db";
+import { and, auditedChange, type Database, eq, processedEvents } from "@signup/db";
 import type { AnyEvent } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import type { MailerDeps } from "../mail-deps.ts";
@@ -30,17 +30,15 @@ export type OutgoingFor = {
 export async function sendOnce(event: AnyEvent, { db, send, settings }: MailerDeps, mail: OutgoingFor): Promise<HandlerResult> {
   const messageId = `<${event.id}.${mail.template}@signup-pipeline>`;
   await send({ to: mail.to, messageId, ...renderMail(mail.template, { productName: settings.productName, ...mail.vars }) });
-  await db.transaction(async (tx) => {
-    if (!(await claimEvent(tx, MAILER, event.id))) return;
-    await appendAudit(tx, {
-      actor: "mailer",
-      action: mail.audit.action,
-      userId: mail.audit.userId,
-      teamId: mail.audit.teamId ?? null,
-      correlationId: event.correlationId,
-      eventId: event.id,
-      data: { messageId, ...mail.audit.data },
-    });
+  // The inbox row and the audit entry together, once, whoever records first.
+  await auditedChange(db, db.insert(processedEvents).values({ consumer: MAILER, eventId: event.id }).onConflictDoNothing().returning({ eventId: processedEvents.eventId }), {
+    actor: "mailer",
+    action: mail.audit.action,
+    userId: mail.audit.userId,
+    teamId: mail.audit.teamId ?? null,
+    correlationId: event.correlationId,
+    eventId: event.id,
+    data: { messageId, ...mail.audit.data },
   });
   return { outcome: "done" };
 }

@@ -1,4 +1,4 @@
-import { and, appendAudit, type Database, eq, ne, sql, users } from "@signup/db";
+import { and, appendAudit, auditedChange, type Database, eq, ne, sql, users } from "@signup/db";
 import type { UserRegistered } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import type { IdpAdapter } from "../adapters/adapter.ts";
@@ -24,24 +24,24 @@ export async function provisionUser(event: Event, { db, adapter }: ProvisionDeps
     displayName: displayName(user),
   });
 
-  return db.transaction(async (tx) => {
-    // The status guard makes the audit entry happen once even if two workers raced to here.
-    const [updated] = await tx
+  // The status guard makes the audit entry happen once even if two workers raced to here.
+  const recorded = await auditedChange(
+    db,
+    db
       .update(users)
       .set({ idp: adapter.name, idpInternalId: result.internalId, idpStatus: "provisioned", idpError: null, updatedAt: sql`now()` })
       .where(and(eq(users.id, user.id), ne(users.idpStatus, "provisioned")))
-      .returning({ id: users.id });
-    if (!updated) return { outcome: "skipped", reason: "already_provisioned" } as const;
-    await appendAudit(tx, {
+      .returning({ id: users.id }),
+    {
       actor: "provisioner",
       action: "user.provisioned",
       userId: user.id,
       correlationId: event.correlationId,
       eventId: event.id,
       data: { idp: adapter.name, internalId: result.internalId, adopted: result.adopted },
-    });
-    return { outcome: "done", internalId: result.internalId } as const;
-  });
+    },
+  );
+  return recorded ? { outcome: "done", internalId: result.internalId } : { outcome: "skipped", reason: "already_provisioned" };
 }
 
 /** A dead letter: the user's IdP status says failed and why, for the admin view. */
