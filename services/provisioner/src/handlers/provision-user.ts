@@ -1,4 +1,4 @@
-import { and, appendAudit, auditedChange, type Database, eq, ne, sql, users } from "@signup/db";
+import { and, auditedChange, type Database, eq, ne, sql, users } from "@signup/db";
 import type { UserRegistered } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import type { IdpAdapter } from "../adapters/adapter.ts";
@@ -46,20 +46,21 @@ export async function provisionUser(event: Event, { db, adapter }: ProvisionDeps
 
 /** A dead letter: the user's IdP status says failed and why, for the admin view. */
 export async function markProvisioningFailed(event: Event, error: Error, { db, adapter }: ProvisionDeps): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [updated] = await tx
+  const reason = error.message.slice(0, 1_000);
+  await auditedChange(
+    db,
+    db
       .update(users)
-      .set({ idp: adapter.name, idpStatus: "failed", idpError: error.message.slice(0, 1_000), updatedAt: sql`now()` })
+      .set({ idp: adapter.name, idpStatus: "failed", idpError: reason, updatedAt: sql`now()` })
       .where(and(eq(users.id, event.data.userId), ne(users.idpStatus, "provisioned")))
-      .returning({ id: users.id });
-    if (!updated) return;
-    await appendAudit(tx, {
+      .returning({ id: users.id }),
+    {
       actor: "provisioner",
       action: "user.provisioning_failed",
       userId: event.data.userId,
       correlationId: event.correlationId,
       eventId: event.id,
-      data: { idp: adapter.name, error: error.message.slice(0, 1_000) },
-    });
-  });
+      data: { idp: adapter.name, error: reason },
+    },
+  );
 }
