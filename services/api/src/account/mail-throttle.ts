@@ -1,11 +1,12 @@
 import { and, type Executor, isNull, lt, or, sql, type SQL, users } from "@signup/db";
 
 /**
- * Claims the right to queue one more mail to this user: true at most once per cooldown, decided by
- * a single guarded UPDATE so concurrent requests cannot both win.
+ * The guarded UPDATE that takes one mail slot for a user: it touches a row at most once per
+ * cooldown, so concurrent requests cannot both win. Unexecuted, so a caller may also run it as part
+ * of a larger statement (sign-up records it inside a CTE).
  */
-export async function claimMailSlot(tx: Executor, where: SQL, cooldownMs: number): Promise<{ id: string; correlationId: string } | undefined> {
-  const [row] = await tx
+export function mailSlotUpdate(db: Executor, where: SQL, cooldownMs: number) {
+  return db
     .update(users)
     .set({ lastMailRequestedAt: sql`now()` })
     .where(
@@ -15,5 +16,10 @@ export async function claimMailSlot(tx: Executor, where: SQL, cooldownMs: number
       ),
     )
     .returning({ id: users.id, correlationId: users.correlationId });
+}
+
+/** Claims the right to queue one more mail to this user; undefined while the cooldown runs. */
+export async function claimMailSlot(tx: Executor, where: SQL, cooldownMs: number): Promise<{ id: string; correlationId: string } | undefined> {
+  const [row] = await mailSlotUpdate(tx, where, cooldownMs);
   return row;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { auditLog, type Database, eq, normalizeEmail, outbox, sql, users } from "@signup/db";
 import { SignUpAttemptExisting, UserRegistered } from "@signup/contracts";
 import { HttpError } from "../http-error.ts";
+import { mailSlotUpdate } from "./mail-throttle.ts";
 import type { RegisterInput } from "./register-schema.ts";
 
 const UNIQUE_VIOLATION = "23505";
@@ -68,12 +69,7 @@ async function insertNewUser(db: Database, input: NewUser, emailNormalized: stri
 async function recordRepeatedSignUp(db: Database, userId: string, meta: Meta): Promise<void> {
   const event = SignUpAttemptExisting.create({ userId }, meta);
   await db.execute(sql`
-    with slot as (
-      update ${users} set last_mail_requested_at = now()
-      where id = ${userId}
-        and (last_mail_requested_at is null or last_mail_requested_at < now() - make_interval(secs => ${meta.mailCooldownMs / 1_000}))
-      returning id
-    ), event as (
+    with slot as (${mailSlotUpdate(db, eq(users.id, userId), meta.mailCooldownMs).getSQL()}), event as (
       insert into ${outbox} (id, type, envelope)
       select ${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb from slot
       returning id
