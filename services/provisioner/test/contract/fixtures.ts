@@ -16,8 +16,9 @@ export function sampleUser(overrides: Partial<IdpUser> = {}): IdpUser {
   };
 }
 
-/** Small so the hung-request tests stay fast; big enough for a loaded CI machine's 127.0.0.1. */
-export const testTimeoutMs = 300;
+/** Small so the hung-request tests stay fast; big enough that an ordinary answer on a loaded
+ * 2-core CI machine (end-to-end suites running beside) never times out: 300 ms once did. */
+export const testTimeoutMs = 1_000;
 
 /** The error a promise rejects with (fails the test when it resolves). */
 export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
