@@ -5,3 +5,4 @@ export * from "./redis-server.ts";
 export * from "./smtp-sink.ts";
 export * from "./inbox-web.ts";
 export * from "./services.ts";
+export * from "./signing-key.ts";
