@@ -1,10 +1,9 @@
-import { z } from "zod";
 import { queueNames } from "@signup/contracts";
 import { common, integer, loadConfigOrExit, workerTuning } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
-import { idpConfigShape, idpNames, selectAdapter } from "./adapters/select-adapter.ts";
+import { idpConfigShape, selectAdapter } from "./adapters/select-adapter.ts";
 import { markProvisioningFailed, provisionUser } from "./handlers/provision-user.ts";
 
 const config = loadConfigOrExit("provisioner", {
@@ -13,9 +12,9 @@ const config = loadConfigOrExit("provisioner", {
   LOG_LEVEL: common.LOG_LEVEL,
   QUEUE_PREFIX: common.QUEUE_PREFIX,
   ...workerTuning,
-  IDP: z.enum(idpNames).default("local"),
   PROVISIONER_CONCURRENCY: integer(1, 100).default(5),
-  // The chosen IdP's own variables, validated in the same pass so every problem is listed at once.
+  // IDP and the chosen IdP's own variables, validated in the same pass so every problem is listed at
+  // once; the result is typed by IDP, so selectAdapter takes it as it is.
   ...idpConfigShape(process.env.IDP),
 });
 
@@ -23,7 +22,7 @@ const logger = createLogger({ name: "provisioner", level: config.LOG_LEVEL });
 const { db, close } = connectDb(config.DATABASE_URL, { max: config.PROVISIONER_CONCURRENCY + 1, applicationName: "signup-provisioner" });
 const redis = createRedis(config.REDIS_URL, "worker");
 await checkRedisPolicy(redis, logger);
-const deps = { db, adapter: selectAdapter(config.IDP, { db }) };
+const deps = { db, adapter: selectAdapter(config, { db }) };
 
 const worker = startConsumer({
   queue: queueNames.provisioning,

@@ -6,6 +6,8 @@ export type IdpUser = {
   firstName: string | null;
   lastName: string | null;
   displayName: string;
+  /** The sign-up's custom fields (unsafeMetadata, validated by the API); {} when there are none. */
+  metadata: Record<string, unknown>;
 };
 
 export type ProvisionResult = {

@@ -19,7 +19,10 @@ const describeBeyondIdentityError: DescribeError = (json) => {
 /** Beyond Identity usernames must be unique; our id is the fallback so every user has one. */
 const usernameOf = (user: IdpUser) => user.username ?? user.externalId;
 
-/** The legacy sign-up guide's body: every field is required by the API. */
+/**
+ * The legacy sign-up guide's body: every field is required by the API. Neither API has a place for
+ * custom fields (v1 traits are a fixed set), so user.metadata is not sent.
+ */
 export function legacyUser(user: IdpUser) {
   return {
     external_id: user.externalId,

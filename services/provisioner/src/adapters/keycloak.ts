@@ -12,8 +12,15 @@ export const externalIdAttribute = "external_id";
 const describeKeycloakError: DescribeError = (json) =>
   stringField(json, "errorMessage") ?? stringField(json, "error_description") ?? stringField(json, "error");
 
-/** UserRepresentation; Keycloak lowercases usernames, so the email is a safe fallback. */
+/** Keycloak attributes are lists of strings: a structured custom field travels as its JSON. */
+const attributeValue = (value: unknown) => (typeof value === "object" ? JSON.stringify(value) : String(value));
+
+/**
+ * UserRepresentation; Keycloak lowercases usernames, so the email is a safe fallback. Custom fields
+ * become attributes, but never our external_id: adoption trusts that attribute.
+ */
 export function keycloakUser(user: IdpUser) {
+  const custom = Object.entries(user.metadata).map(([key, value]): [string, string[]] => [key, [attributeValue(value)]]);
   return {
     username: user.username ?? user.email,
     email: user.email,
@@ -22,7 +29,7 @@ export function keycloakUser(user: IdpUser) {
     enabled: true,
     // We verify the address ourselves; Keycloak would otherwise send its own mail.
     emailVerified: false,
-    attributes: { [externalIdAttribute]: [user.externalId] },
+    attributes: { ...Object.fromEntries(custom), [externalIdAttribute]: [user.externalId] },
   };
 }
 

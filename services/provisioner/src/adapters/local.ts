@@ -1,7 +1,10 @@
 import { type Database, eq, localDirectory } from "@signup/db";
 import type { IdpAdapter } from "./adapter.ts";
 
-/** The development IdP: a directory table of our own that assigns ids the way a vendor would. */
+/**
+ * The development IdP: a directory table of our own that assigns ids the way a vendor would. It
+ * keeps no custom fields; they are on the user row already.
+ */
 export function localAdapter(db: Database): IdpAdapter {
   return {
     name: "local",

@@ -5,6 +5,8 @@ import { bearer, field, httpClient, stringField, type DescribeError, type HttpOp
 export type ScimConfig = { baseUrl: string; token: string; timeoutMs: number };
 
 const userSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
+/** Our extension for custom fields; a service provider has to know it, so it is sent only when used. */
+export const signupExtensionSchema = "urn:signup-pipeline:params:scim:schemas:extension:signup:2.0:User";
 const scimJson = "application/scim+json";
 
 /** RFC 7644 §3.12 error: {schemas, status, scimType?, detail?}. */
@@ -14,9 +16,12 @@ const describeScimError: DescribeError = (json) => {
   return detail || scimType ? [scimType, detail].filter(Boolean).join(": ") : undefined;
 };
 
-/** RFC 7643 §4.1 User; userName falls back to the email, the common choice of Okta and Entra. */
+/**
+ * RFC 7643 §4.1 User; userName falls back to the email, the common choice of Okta and Entra.
+ * Without custom fields the body names no extension: strict servers (SCIMMY) reject unknown ones.
+ */
 export function scimUser(user: IdpUser) {
-  return {
+  const core = {
     schemas: [userSchema],
     userName: user.username ?? user.email,
     externalId: user.externalId,
@@ -25,6 +30,8 @@ export function scimUser(user: IdpUser) {
     emails: [{ value: user.email, type: "work", primary: true }],
     active: true,
   };
+  if (Object.keys(user.metadata).length === 0) return core;
+  return { ...core, schemas: [userSchema, signupExtensionSchema], [signupExtensionSchema]: user.metadata };
 }
 
 /** RFC 7644 §3.4.2.2 filter; the value is a JSON string literal, so quotes and backslashes are escaped. */

@@ -22,12 +22,17 @@ const describeSecureAuthError: DescribeError = (json) => {
   return error ? (code ? `${code}: ${error}` : error) : undefined;
 };
 
+/** Payload keys we fill from the user's own fields; a custom field never stands in for them. */
+const profileKeys = new Set(["email", "name", "given_name", "family_name", "preferred_username"]);
+
 /**
  * The NewUser body of the system API. Our id travels as an identifier of type "external" so the
- * pool itself enforces one user per sign-up and we can find it again by key.
+ * pool itself enforces one user per sign-up and we can find it again by key. Custom fields go into
+ * the payload, where the pool's payload schema (not our code) decides what it keeps.
  */
 export function secureAuthUser(user: IdpUser) {
-  const payload: Record<string, string> = { email: user.email, name: user.displayName };
+  const custom = Object.entries(user.metadata).filter(([key]) => !profileKeys.has(key));
+  const payload: Record<string, unknown> = { ...Object.fromEntries(custom), email: user.email, name: user.displayName };
   if (user.firstName) payload.given_name = user.firstName;
   if (user.lastName) payload.family_name = user.lastName;
   if (user.username) payload.preferred_username = user.username;

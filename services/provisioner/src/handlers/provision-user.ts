@@ -22,6 +22,7 @@ export async function provisionUser(event: Event, { db, adapter }: ProvisionDeps
     firstName: user.firstName,
     lastName: user.lastName,
     displayName: displayName(user),
+    metadata: user.metadata ?? {},
   });
 
   // The status guard makes the audit entry happen once even if two workers raced to here.

@@ -12,6 +12,7 @@ export function sampleUser(overrides: Partial<IdpUser> = {}): IdpUser {
     firstName: "Ada",
     lastName: "Lovelace",
     displayName: "Ada Lovelace",
+    metadata: {},
     ...overrides,
   };
 }

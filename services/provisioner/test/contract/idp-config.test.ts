@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { ConfigError, parseConfig } from "@signup/config";
-import { idpConfigShape, idpNames } from "../../src/adapters/config.ts";
+import { connectDb } from "@signup/db";
+import { idpConfigShape } from "../../src/adapters/config.ts";
+import { selectAdapter } from "../../src/adapters/select-adapter.ts";
 
 /** What main.ts does at start-up: IDP and the chosen IdP's variables in one pass. */
+const parseIdp = (env: Record<string, string>) => parseConfig(idpConfigShape(env.IDP, env), env);
 const problemsFor = (env: Record<string, string>) => {
   try {
-    parseConfig({ IDP: z.enum(idpNames).default("local"), ...idpConfigShape(env.IDP, env) }, env);
+    parseIdp(env);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
@@ -41,5 +43,18 @@ describe("IdP configuration", () => {
     ]);
     expect(problemsFor({})).toEqual([]);
     expect(problemsFor({ IDP: "okta" })[0]).toMatch(/^IDP: /);
+  });
+
+  it("selectAdapter builds the adapter the parsed configuration names", async () => {
+    // Never connected: postgres.js opens connections lazily and only the local adapter queries.
+    const { db, close } = connectDb("postgres://nobody@127.0.0.1:1/none");
+    try {
+      const scim = parseIdp({ IDP: "scim", SCIM_BASE_URL: "https://scim.example/v2", SCIM_TOKEN: "t" });
+      expect(selectAdapter(scim, { db }).name).toBe("scim");
+      expect(selectAdapter(parseIdp({ IDP: "beyond-identity", BEYOND_IDENTITY_API: "legacy", BEYOND_IDENTITY_BASE_URL: "https://x", BEYOND_IDENTITY_API_TOKEN: "t" }), { db }).name).toBe("beyond-identity");
+      expect(selectAdapter(parseIdp({}), { db }).name).toBe("local");
+    } finally {
+      await close();
+    }
   });
 });

@@ -37,6 +37,21 @@ describe("Keycloak admin REST adapter against its contract server", () => {
     expect(server.requestsFor("create")[0]?.headers.authorization).toMatch(/^Bearer token-/);
   });
 
+  it("sends custom fields as string attributes; our external_id cannot be overridden", async () => {
+    const server = current();
+    const user = sampleUser({ metadata: { plan: "pro", seats: 3, company: { size: 10 }, external_id: "forged" } });
+    const result = await adapterFor(server).provision(user);
+    expect(server.requestsFor("create")[0]?.body).toMatchObject({
+      attributes: { plan: ["pro"], seats: ["3"], company: ['{"size":10}'], external_id: [user.externalId] },
+    });
+    expect(server.users.get(result.internalId)?.attributes).toEqual({
+      plan: ["pro"],
+      seats: ["3"],
+      company: ['{"size":10}'],
+      external_id: [user.externalId],
+    });
+  });
+
   it("looks up a duplicate by exact email and adopts only an account carrying our external id", async () => {
     const server = current();
     const user = sampleUser();

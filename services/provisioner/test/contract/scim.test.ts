@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PermanentError } from "@signup/queue";
-import { scimAdapter } from "../../src/adapters/scim.ts";
+import { scimAdapter, signupExtensionSchema } from "../../src/adapters/scim.ts";
 import { rejectionOf, sampleUser, testTimeoutMs } from "./fixtures.ts";
 import { startScimServer, type ScimServer } from "@signup/test/idp-servers";
 import { sharedContract } from "./shared-contract.ts";
@@ -30,6 +30,28 @@ describe("SCIM 2.0 adapter against the RFC 7644 contract server", () => {
       externalId: user.externalId,
       name: { givenName: "Ada", familyName: "Lovelace" },
       emails: [{ value: user.email, primary: true }],
+      active: true,
+    });
+  });
+
+  it("sends custom fields under our extension URN, and names no extension without them", async () => {
+    const plainUser = sampleUser();
+    await adapter().provision(sampleUser({ metadata: { plan: "pro", seats: 3 } }));
+    await adapter().provision(plainUser);
+    const [withFields, plain] = current().requestsFor("create");
+    expect(signupExtensionSchema).toBe("urn:signup-pipeline:params:scim:schemas:extension:signup:2.0:User");
+    expect(withFields?.body).toMatchObject({
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", signupExtensionSchema],
+      [signupExtensionSchema]: { plan: "pro", seats: 3 },
+    });
+    // Exactly the body from before custom fields existed: strict servers reject unknown extensions.
+    expect(plain?.body).toEqual({
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: plainUser.username,
+      externalId: plainUser.externalId,
+      name: { givenName: "Ada", familyName: "Lovelace", formatted: "Ada Lovelace" },
+      displayName: "Ada Lovelace",
+      emails: [{ value: plainUser.email, type: "work", primary: true }],
       active: true,
     });
   });

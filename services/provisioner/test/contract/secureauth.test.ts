@@ -50,6 +50,17 @@ describe("Cloudentity / SecureAuth Identity Pools adapter against its contract s
     });
   });
 
+  it("puts custom fields into the payload, where our own profile fields win", async () => {
+    const server = current();
+    const user = sampleUser({ metadata: { plan: "pro", seats: 3, given_name: "Eve", email: "eve@example.test" } });
+    const result = await adapterFor(server).provision(user);
+    expect(server.requestsFor("create")[0]?.body).toMatchObject({
+      payload: { plan: "pro", seats: 3, email: user.email, name: "Ada Lovelace", given_name: "Ada", family_name: "Lovelace" },
+      metadata: {},
+    });
+    expect(server.users.get(result.internalId)?.payload).toMatchObject({ plan: "pro", seats: 3 });
+  });
+
   it("caches the token across provisions and refreshes it before expiry", async () => {
     const server = current();
     let clock = Date.now();
