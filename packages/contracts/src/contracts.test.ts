@@ -33,6 +33,6 @@ describe("event contracts", () => {
   it("routes every event to at least one queue, and each queue's events come from the routes", () => {
     for (const queues of Object.values(routes)) expect(queues.length).toBeGreaterThan(0);
     expect(eventsForQueue(queueNames.onboarding)).toEqual(["EmailVerified", "InviteCreated"]);
-    expect(eventsForQueue(queueNames.mail).sort()).toEqual(["InviteAccepted", "SignUpAttemptExisting", "UserRegistered", "VerificationRequested"]);
+    expect(eventsForQueue(queueNames.mail).sort()).toEqual(["EmailVerificationPrepared", "InviteAccepted", "SignUpAttemptExisting", "VerificationRequested"]);
   });
 });

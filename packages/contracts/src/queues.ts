@@ -12,7 +12,9 @@ export const allQueueNames: readonly QueueName[] = Object.values(queueNames);
 
 /** Which queues each event fans out to. The relay reads this; nothing else decides routing. */
 export const routes = {
-  UserRegistered: [queueNames.provisioning, queueNames.mail],
+  // The verification mail is asked for explicitly (EmailVerificationPrepared), not implied by registering.
+  UserRegistered: [queueNames.provisioning],
+  EmailVerificationPrepared: [queueNames.mail],
   SignUpAttemptExisting: [queueNames.mail],
   VerificationRequested: [queueNames.mail],
   EmailVerified: [queueNames.onboarding],

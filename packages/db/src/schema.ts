@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -41,10 +42,49 @@ export const users = pgTable("users", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex("users_username_unique").on(sql`lower(${t.username})`)]);
 
-/** Only hashes are stored: a database leak does not leak working links or codes. */
+/**
+ * The sign-up resource (Clerk's SignUp): built up in steps by a front-end holding its client token
+ * (stored hashed). It records a user once every required field is there, and completes when the
+ * address is verified. Answers derive from this row alone, so a taken address looks like a new one.
+ */
+export const signUps = pgTable("sign_ups", {
+  id: uuid("id").primaryKey(),
+  clientTokenHash: text("client_token_hash").notNull(),
+  status: text("status", { enum: ["missing_requirements", "complete", "abandoned"] }).notNull().default("missing_requirements"),
+  emailAddress: text("email_address"),
+  emailNormalized: text("email_normalized"),
+  username: text("username"),
+  firstName: text("first_name"),
+  lastName: text("last_name"),
+  passwordHash: text("password_hash"),
+  unsafeMetadata: jsonb("unsafe_metadata").$type<Record<string, unknown>>().notNull().default({}),
+  redirectUrl: text("redirect_url"),
+  /** The account this sign-up is for: one it recorded, or a pending one with the same address. */
+  userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+  /** True when this sign-up recorded the user (and emitted UserRegistered). */
+  ownsUser: boolean("owns_user").notNull().default(false),
+  /** The address belongs to a verified account: its owner is told, and this sign-up never completes. */
+  emailTaken: boolean("email_taken").notNull().default(false),
+  emailStrategy: text("email_strategy", { enum: ["email_link", "email_code"] }),
+  emailPreparedAt: timestamp("email_prepared_at", { withTimezone: true }),
+  emailExpireAt: timestamp("email_expire_at", { withTimezone: true }),
+  emailAttempts: integer("email_attempts").notNull().default(0),
+  emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+  completedAt: timestamp("completed_at", { withTimezone: true }),
+  abandonAt: timestamp("abandon_at", { withTimezone: true }),
+  correlationId: text("correlation_id").notNull(),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index("sign_ups_email_idx").on(t.emailNormalized), index("sign_ups_user_idx").on(t.userId)]);
+
+/**
+ * Only hashes are stored: a database leak does not leak working links or codes. A token belongs to
+ * a user, a sign-up, or both (a sign-up may verify its address before its user is recorded).
+ */
 export const verificationTokens = pgTable("verification_tokens", {
   id: uuid("id").primaryKey().defaultRandom(),
-  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+  signUpId: uuid("sign_up_id").references(() => signUps.id, { onDelete: "cascade" }),
   tokenHash: text("token_hash").notNull().unique(),
   codeHash: text("code_hash"),
   attempts: integer("attempts").notNull().default(0),
@@ -52,7 +92,7 @@ export const verificationTokens = pgTable("verification_tokens", {
   usedAt: timestamp("used_at", { withTimezone: true }),
   eventId: uuid("event_id"),
   createdAt: createdAt(),
-}, (t) => [index("verification_tokens_user_idx").on(t.userId)]);
+}, (t) => [index("verification_tokens_user_idx").on(t.userId), index("verification_tokens_sign_up_idx").on(t.signUpId)]);
 
 export const teams = pgTable("teams", {
   id: uuid("id").primaryKey().defaultRandom(),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import cors from "@fastify/cors";
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
@@ -22,6 +23,9 @@ import { registerRoutes } from "./routes/register.ts";
 import type { SiteSettings } from "./routes/site-settings.ts";
 import { verifyRoutes } from "./routes/verify.ts";
 import { registerOpenApi } from "./openapi.ts";
+import { jwksRoutes } from "./completion/jwks-route.ts";
+import type { SigningKeys } from "./completion/signing-keys.ts";
+import { signUpRoutes } from "./routes/sign-ups.ts";
 
 export type AppDeps = {
   db: Database;
@@ -31,6 +35,10 @@ export type AppDeps = {
   logger: Logger;
   adminToken: string;
   site: SiteSettings;
+  /** Signs completion tokens; the JWKS publishes the public halves. */
+  signingKeys: SigningKeys;
+  /** Browser origins allowed to call the public API (CORS_ORIGINS), e.g. the web front-end's. */
+  corsOrigins?: readonly string[];
   /** Behind a load balancer: true, so rate limits see the client's IP (X-Forwarded-For). */
   trustProxy?: boolean;
 };
@@ -55,6 +63,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandlers(app);
   await registerOpenApi(app);
   await app.register(formbody);
+  // Front-ends on other origins drive the public API from the browser; the admin API stays same-origin.
+  await app.register(cors, {
+    origin: (origin, callback) => callback(null, origin !== undefined && (deps.corsOrigins ?? []).includes(origin)),
+    methods: ["GET", "POST", "PATCH"],
+    allowedHeaders: ["content-type", "authorization", "x-correlation-id"],
+    exposedHeaders: ["x-correlation-id", "retry-after"],
+    maxAge: 600,
+  });
   // Per client IP, in this process's memory: limits must not make sign-ups depend on Redis.
   await app.register(rateLimit, {
     global: false,
@@ -65,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, deps);
   healthRoutes(app, deps);
   registerRoutes(app, deps);
+  signUpRoutes(app, deps);
+  jwksRoutes(app, deps);
   verifyRoutes(app, deps);
   pageRoutes(app, deps);
 

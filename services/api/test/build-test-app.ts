@@ -1,6 +1,8 @@
 import { createLogger } from "@signup/logger";
 import { createTestDatabase, type TestDatabase } from "@signup/test";
+import { loadMetadataValidator } from "../src/account/metadata-schema.ts";
 import { signupFieldsSetting } from "../src/account/signup-fields.ts";
+import { loadSigningKeys } from "../src/completion/signing-keys.ts";
 import { buildApp, type AppDeps } from "../src/app.ts";
 import type { SiteSettings } from "../src/routes/site-settings.ts";
 
@@ -12,12 +14,18 @@ const defaultSite: SiteSettings = {
   fields: signupFieldsSetting.parse("email:required,password:optional,username:optional,firstName:optional,lastName:optional"),
   resendCooldownMs: 60_000,
   rateLimitPerMinute: 0,
+  tokenTtlMs: 24 * 3_600_000,
+  publicUrl: "http://api.test",
+  redirectAllowlist: ["https://app.test"],
+  afterVerify: { mode: "redirect" },
+  validateMetadata: loadMetadataValidator(undefined),
 };
 
 /** The API in-process (fastify inject) on a database of the test's own; no Redis needed. */
-export async function buildTestApp(site: Partial<SiteSettings> = {}, extra: Pick<AppDeps, "queues"> = {}): Promise<{ app: Awaited<ReturnType<typeof buildApp>>; database: TestDatabase; close(): Promise<void> }> {
+export async function buildTestApp(site: Partial<SiteSettings> = {}, extra: Partial<Pick<AppDeps, "queues" | "signingKeys" | "corsOrigins">> = {}): Promise<{ app: Awaited<ReturnType<typeof buildApp>>; database: TestDatabase; close(): Promise<void> }> {
   const database = await createTestDatabase();
-  const app = await buildApp({ db: database.db, logger: createLogger({ name: "api-test", level: "silent" }), adminToken, site: { ...defaultSite, ...site }, ...extra });
+  const signingKeys = extra.signingKeys ?? (await loadSigningKeys({ current: undefined }));
+  const app = await buildApp({ db: database.db, logger: createLogger({ name: "api-test", level: "silent" }), adminToken, site: { ...defaultSite, ...site }, ...extra, signingKeys });
   return {
     app,
     database,
@@ -30,7 +38,7 @@ export async function buildTestApp(site: Partial<SiteSettings> = {}, extra: Pick
 
 /** Row counts of every table a request could touch: "writes nothing" is checked against these. */
 export async function tableCounts(database: TestDatabase): Promise<Record<string, number>> {
-  const tables = ["users", "outbox", "audit_log", "verification_tokens", "teams", "team_members", "invites", "processed_events"];
+  const tables = ["users", "sign_ups", "outbox", "audit_log", "verification_tokens", "teams", "team_members", "invites", "processed_events"];
   const counts: Record<string, number> = {};
   for (const table of tables) {
     const [row] = await database.sql.unsafe<{ n: number }[]>(`select count(*)::int as n from ${table}`);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp } from "./build-test-app.ts";
 
-describe("resend, instance settings and the sign-up form", () => {
+describe("resend and instance settings", () => {
   let ctx: Awaited<ReturnType<typeof buildTestApp>>;
   beforeAll(async () => {
     ctx = await buildTestApp({ fields: (await import("../src/account/signup-fields.ts")).signupFieldsSetting.parse("email:required,password:required,firstName:optional") });
@@ -43,33 +43,5 @@ describe("resend, instance settings and the sign-up form", () => {
     expect(missing.json().fields).toEqual([expect.objectContaining({ field: "password", code: "required" })]);
     const off = await ctx.app.inject({ method: "POST", url: "/account/register", payload: { email: "a@example.com", password: "long enough", username: "ada" } });
     expect(off.json().fields).toEqual([expect.objectContaining({ field: "username", code: "unknown_field" })]);
-  });
-
-  it("renders the form from the settings, and a plain form post's errors beside the fields", async () => {
-    const page = await ctx.app.inject({ method: "GET", url: "/signup" });
-    expect(page.body).toContain('id="password"');
-    expect(page.body).toContain('id="firstName"');
-    expect(page.body).not.toContain('id="username"');
-
-    const posted = await ctx.app.inject({
-      method: "POST",
-      url: "/account/register",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      payload: "email=not-an-email&password=short&firstName=",
-    });
-    expect(posted.statusCode).toBe(400);
-    expect(posted.headers["content-type"]).toContain("text/html");
-    expect(posted.body).toMatch(/id="email-error"[^>]*>Enter a valid email address\./);
-    expect(posted.body).toMatch(/id="password-error"[^>]*>Use at least 8 characters\./);
-    expect(posted.body).toContain('value="not-an-email"');
-    expect(posted.body).not.toContain('value="short"');
-
-    const ok = await ctx.app.inject({
-      method: "POST",
-      url: "/account/register",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      payload: "email=form%40example.com&password=long+enough+pw&firstName=",
-    });
-    expect([ok.statusCode, ok.headers.location]).toEqual([303, "/signup/check-email?email=form%40example.com"]);
   });
 });

@@ -68,15 +68,4 @@ describe("verification by typed code", () => {
     const [token] = await ctx.database.sql`select attempts from verification_tokens where user_id = ${userId}`;
     expect(token!.attempts).toBe(0);
   });
-
-  it("a browser's form post lands on the success page, or back on the form with the error", async () => {
-    const { email } = await pendingUser("555555");
-    const form = (code: string) =>
-      ctx.app.inject({ method: "POST", url: "/account/verify", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: `email=${encodeURIComponent(email)}&code=${code}` });
-    const wrong = await form("000000");
-    expect(wrong.statusCode).toBe(400);
-    expect(wrong.body).toContain("That code is not right");
-    const right = await form("555555");
-    expect([right.statusCode, right.headers.location]).toEqual([303, "/account/verified"]);
-  });
 });

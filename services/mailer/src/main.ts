@@ -6,7 +6,7 @@ import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
 import { notifyOwner } from "./handlers/notify-owner.ts";
 import { notifyTeamJoined } from "./handlers/notify-team-joined.ts";
-import { sendVerification } from "./handlers/send-verification.ts";
+import { sendSignUpVerification, sendVerification } from "./handlers/send-verification.ts";
 import { smtpSender } from "./smtp-sender.ts";
 
 const config = loadConfigOrExit("mailer", {
@@ -43,7 +43,7 @@ const worker = startConsumer({
   logger,
   concurrency: config.MAILER_CONCURRENCY,
   handlers: {
-    UserRegistered: (event) => sendVerification(event, deps),
+    EmailVerificationPrepared: (event) => sendSignUpVerification(event, deps),
     VerificationRequested: (event) => sendVerification(event, deps),
     SignUpAttemptExisting: (event) => notifyOwner(event, deps),
     InviteAccepted: (event) => notifyTeamJoined(event, deps),

@@ -1,3 +1,4 @@
+import { EmailVerificationPrepared } from "./email-verification-prepared.ts";
 import { EmailVerified } from "./email-verified.ts";
 import { InviteAccepted } from "./invite-accepted.ts";
 import { InviteCreated } from "./invite-created.ts";
@@ -5,12 +6,13 @@ import { SignUpAttemptExisting } from "./sign-up-attempt-existing.ts";
 import { UserRegistered } from "./user-registered.ts";
 import { VerificationRequested } from "./verification-requested.ts";
 
-export { EmailVerified, InviteAccepted, InviteCreated, SignUpAttemptExisting, UserRegistered, VerificationRequested };
+export { EmailVerificationPrepared, EmailVerified, InviteAccepted, InviteCreated, SignUpAttemptExisting, UserRegistered, VerificationRequested };
 
 export const events = {
   UserRegistered,
   SignUpAttemptExisting,
   VerificationRequested,
+  EmailVerificationPrepared,
   EmailVerified,
   InviteAccepted,
   InviteCreated,

@@ -6,7 +6,7 @@ import { EmailVerified } from "@signup/contracts";
  * EmailVerified event is written under the sign-up's correlation id, and every other link or code
  * still in the user's mailbox is spent too.
  */
-export async function activateUser(tx: Executor, userId: string, meta: { requestId: string; method: "link" | "code" }): Promise<void> {
+export async function activateUser(tx: Executor, userId: string, meta: { requestId: string; method: "link" | "code" | "sign_up" }): Promise<void> {
   const [user] = await tx
     .update(users)
     .set({ status: "active", emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })

@@ -3,7 +3,7 @@ import { passwordPolicy, type FieldName, type SignupFields } from "./signup-fiel
 
 const text = (max: number) => z.string().trim().min(1, "Fill this in.").max(max);
 
-const fieldSchemas = {
+export const fieldSchemas = {
   email: z.string().trim().max(254).pipe(z.email({ message: "Enter a valid email address." })),
   password: z
     .string()

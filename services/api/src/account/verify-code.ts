@@ -2,7 +2,8 @@ import { timingSafeEqual } from "node:crypto";
 import { and, type Database, desc, eq, inArray, isNotNull, normalizeEmail, sql, users, verificationTokens } from "@signup/db";
 import { hashCode } from "@signup/tokens";
 import { HttpError } from "../http-error.ts";
-import { activateUser } from "./activate-user.ts";
+import { markEmailVerified } from "../sign-ups/mark-email-verified.ts";
+import type { SettleContext } from "../sign-ups/settle.ts";
 
 export const maxCodeAttempts = 5;
 
@@ -22,7 +23,7 @@ const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEq
  * kill them, so guessing a 6-digit code is hopeless. The wrong-try count is committed even though
  * the request fails, which is why failures are returned from the transaction, not thrown in it.
  */
-export async function consumeCode(db: Database, email: string, code: string, meta: { requestId: string }): Promise<void> {
+export async function consumeCode(db: Database, email: string, code: string, ctx: SettleContext): Promise<void> {
   const outcome = await db.transaction(async (tx): Promise<Outcome> => {
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.emailNormalized, normalizeEmail(email)));
     if (!user) return "token_invalid";
@@ -38,8 +39,8 @@ export async function consumeCode(db: Database, email: string, code: string, met
     const open = live.filter((t) => t.attempts < maxCodeAttempts);
     if (open.length === 0) return "too_many_attempts";
 
-    const expected = hashCode(user.id, code);
-    const match = open.find((t) => sameHash(t.codeHash!, expected));
+    // A sign-up's code is hashed with the sign-up id (its account may not exist yet), others with the user id.
+    const match = open.find((t) => sameHash(t.codeHash!, hashCode(t.signUpId ?? user.id, code)));
     if (!match) {
       await tx
         .update(verificationTokens)
@@ -48,7 +49,7 @@ export async function consumeCode(db: Database, email: string, code: string, met
       return "token_invalid";
     }
     await tx.update(verificationTokens).set({ usedAt: sql`now()` }).where(eq(verificationTokens.id, match.id));
-    await activateUser(tx, user.id, { requestId: meta.requestId, method: "code" });
+    await markEmailVerified(tx, { userId: user.id, signUpId: match.signUpId }, { ...ctx, method: "code" });
     return "verified";
   });
   if (outcome !== "verified") throw failures[outcome];

@@ -1,7 +1,9 @@
 import { and, type Database, eq, gt, isNull, sql, verificationTokens } from "@signup/db";
 import { hashToken } from "@signup/tokens";
 import { HttpError } from "../http-error.ts";
-import { activateUser } from "./activate-user.ts";
+import type { SignUpRow } from "../sign-ups/fields.ts";
+import { markEmailVerified } from "../sign-ups/mark-email-verified.ts";
+import type { SettleContext } from "../sign-ups/settle.ts";
 
 export type TokenState = "valid" | "token_invalid" | "token_expired" | "token_used";
 
@@ -33,18 +35,16 @@ export async function inspectToken(db: Database, token: string): Promise<TokenSt
  * Spends the token and verifies the user in one transaction. `used_at IS NULL` in the UPDATE is
  * the single-use guarantee: of two concurrent POSTs only one row update wins.
  */
-export async function consumeToken(db: Database, token: string, meta: { requestId: string }): Promise<{ userId: string }> {
+export async function consumeToken(db: Database, token: string, ctx: SettleContext): Promise<{ signUp: SignUpRow | null }> {
   const tokenHash = hashToken(token);
   const outcome = await db.transaction(async (tx) => {
     const [spent] = await tx
       .update(verificationTokens)
       .set({ usedAt: sql`now()` })
       .where(and(eq(verificationTokens.tokenHash, tokenHash), isNull(verificationTokens.usedAt), gt(verificationTokens.expiresAt, sql`now()`)))
-      .returning({ userId: verificationTokens.userId });
+      .returning({ userId: verificationTokens.userId, signUpId: verificationTokens.signUpId });
     if (!spent) return undefined;
-
-    await activateUser(tx, spent.userId, { requestId: meta.requestId, method: "link" });
-    return { userId: spent.userId };
+    return { signUp: await markEmailVerified(tx, spent, { ...ctx, method: "link" }) };
   });
   if (outcome) return outcome;
   const state = await inspectToken(db, token);

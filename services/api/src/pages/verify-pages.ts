@@ -51,3 +51,13 @@ export function verifiedPage(ctx: PageContext): string {
 <p class="muted">You will be taken there in a few seconds.</p>`,
   });
 }
+
+/** After the dead-link page's resend form: the same words whatever the address. */
+export function resentPage(ctx: PageContext): string {
+  return layout({
+    title: "Check your email",
+    productName: ctx.productName,
+    body: html`<h1>Check your email</h1>
+<p role="status">If the address needs verifying, a new mail with a link and a code is on its way.</p>`,
+  });
+}

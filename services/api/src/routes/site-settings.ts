@@ -1,5 +1,10 @@
 import type { FastifyRequest } from "fastify";
 import type { SignupFields } from "../account/signup-fields.ts";
+import type { AfterVerify } from "../account/redirects.ts";
+import type { FieldError } from "../http-error.ts";
+
+/** SIGNUP_METADATA_SCHEMA as a function: a valid object, or the field errors to answer with. */
+export type MetadataValidator = (value: unknown) => { ok: true; value: Record<string, unknown> } | { ok: false; errors: FieldError[] };
 
 /** What the public routes and pages need to know about this instance. */
 export type SiteSettings = {
@@ -9,6 +14,14 @@ export type SiteSettings = {
   resendCooldownMs: number;
   /** Public POSTs per client IP per minute (register, verify, resend); 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Lifetime of a verification link and code (VERIFY_TOKEN_TTL). */
+  tokenTtlMs: number;
+  /** PUBLIC_URL: the issuer of completion tokens. */
+  publicUrl: string;
+  /** Origins a sign-up's redirectUrl may point at (REDIRECT_ALLOWLIST). */
+  redirectAllowlist: readonly string[];
+  afterVerify: AfterVerify;
+  validateMetadata: MetadataValidator;
 };
 
 /** Route options that apply the per-IP limit to a public POST. */

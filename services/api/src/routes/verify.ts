@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { Database } from "@signup/db";
+import { afterVerifyLocation } from "../account/redirects.ts";
 import { requestResend } from "../account/request-resend.ts";
 import { consumeCode } from "../account/verify-code.ts";
 import { consumeToken, inspectToken, tokenFailure, type TokenFailure } from "../account/verify-token.ts";
 import { HttpError } from "../http-error.ts";
-import { checkEmailPage } from "../pages/check-email-page.ts";
-import { tokenProblemPage, verifyPage } from "../pages/verify-pages.ts";
+import { resentPage, tokenProblemPage, verifyPage } from "../pages/verify-pages.ts";
 import { parseInput } from "../validation.ts";
 import { formBody, isFormPost, publicPostLimit, type SiteSettings } from "./site-settings.ts";
 import { docs } from "../openapi.ts";
@@ -23,9 +23,12 @@ export function htmlReply(reply: FastifyReply): FastifyReply {
 
 const wantsJson = (accept: string | undefined) => Boolean(accept?.includes("application/json"));
 
+/**
+ * The links in mails stay on the API (at PUBLIC_URL), so mails already sent keep working: a page
+ * with the button, the POST that verifies, and the way out of a dead link. Everything else is JSON.
+ */
 export function verifyRoutes(app: FastifyInstance, deps: { db: Database; site: SiteSettings }): void {
   const { site } = deps;
-  const checkEmailContext = { ...site, resendCooldownSeconds: Math.round(site.resendCooldownMs / 1_000) };
 
   // GET never changes state: it only shows the button (or why the link is no good).
   app.get<TokenParams>("/account/verify/:token", docs("The verify page (a button; changes nothing)", { tags: ["account"] }), async (request, reply) => {
@@ -35,40 +38,32 @@ export function verifyRoutes(app: FastifyInstance, deps: { db: Database; site: S
     return reply.send(verifyPage(site, `/account/verify/${encodeURIComponent(request.params.token)}`));
   });
 
-  app.post<TokenParams>("/account/verify/:token", { ...publicPostLimit(site), ...docs("Verify by link", { tags: ["account"], description: "303 to /account/verified, or 200 {status:\"verified\"} with Accept: application/json; token_invalid 404, token_expired and token_used 410." }) }, async (request, reply) => {
+  app.post<TokenParams>("/account/verify/:token", { ...publicPostLimit(site), ...docs("Verify by link", { tags: ["account"], description: "303 to the sign-up's allowlisted redirectUrl (or the IdP's login with AFTER_VERIFY=oidc, or /account/verified), or 200 {status:\"verified\"} with Accept: application/json; token_invalid 404, token_expired and token_used 410." }) }, async (request, reply) => {
     const json = wantsJson(request.headers.accept);
+    let signUp;
     try {
-      await consumeToken(deps.db, request.params.token, { requestId: request.id });
+      ({ signUp } = await consumeToken(deps.db, request.params.token, { fields: site.fields, requestId: request.id }));
     } catch (error) {
       if (json || !(error instanceof HttpError)) throw error;
       return htmlReply(reply).status(error.statusCode).send(tokenProblemPage(site, error.code as TokenFailure));
     }
     if (json) return reply.send({ status: "verified" });
-    return reply.header("referrer-policy", "no-referrer").redirect("/account/verified", 303);
+    return reply.header("referrer-policy", "no-referrer").redirect(afterVerifyLocation(site, signUp), 303);
   });
 
   app.post("/account/verify", { ...publicPostLimit(site), ...docs("Verify by the typed code", { tags: ["account"], body: codeBody }) }, async (request, reply) => {
-    const form = isFormPost(request);
-    const body = form ? formBody(request.body) : request.body;
-    try {
-      const { email, code } = parseInput(codeBody, body);
-      await consumeCode(deps.db, email, code, { requestId: request.id });
-    } catch (error) {
-      if (!form || !(error instanceof HttpError)) throw error;
-      const email = (body as Record<string, string>).email;
-      const message = error.fields?.map((f) => f.message).join(" ") || error.message;
-      return htmlReply(reply).status(error.statusCode).send(checkEmailPage(checkEmailContext, { email, error: message }));
-    }
-    if (form) return reply.redirect("/account/verified", 303);
+    const { email, code } = parseInput(codeBody, request.body);
+    await consumeCode(deps.db, email, code, { fields: site.fields, requestId: request.id });
     return reply.send({ status: "verified" });
   });
 
   app.post("/account/verify/resend", { ...publicPostLimit(site), ...docs("Ask for a new verification mail", { tags: ["account"], body: resendBody, description: "202 {status:\"okay\"} whatever the address." }) }, async (request, reply) => {
+    // The dead-link page's form posts here without JavaScript, so a form post gets a page back.
     const form = isFormPost(request);
     const { email } = parseInput(resendBody, form ? formBody(request.body) : request.body);
     await requestResend(deps.db, email, { requestId: request.id, cooldownMs: site.resendCooldownMs });
     // The same answer whatever the address: pending, verified, unknown or throttled.
-    if (form) return reply.redirect(`/signup/check-email?email=${encodeURIComponent(email)}&resent=1`, 303);
+    if (form) return htmlReply(reply).send(resentPage(site));
     return reply.status(202).send({ status: "okay" });
   });
 }

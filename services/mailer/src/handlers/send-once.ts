@@ -18,7 +18,7 @@ export type OutgoingFor = {
   to: string;
   template: TemplateName;
   vars: Record<string, string>;
-  audit: { action: string; userId: string; teamId?: string; data?: Record<string, unknown> };
+  audit: { action: string; userId: string | null; teamId?: string; data?: Record<string, unknown> };
 };
 
 /**

@@ -1,5 +1,5 @@
-import { eq, users, verificationTokens } from "@signup/db";
-import type { EventOf } from "@signup/contracts";
+import { eq, signUps, users, verificationTokens } from "@signup/db";
+import type { AnyEvent, EventOf } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import { generateCode, generateToken, hashCode, hashToken } from "@signup/tokens";
 import type { MailerDeps } from "../mail-deps.ts";
@@ -12,34 +12,59 @@ const humanDuration = (ms: number) => {
   return minutes === 1 ? "1 minute" : `${minutes} minutes`;
 };
 
+/** Whom a verification mail is for: an account, a sign-up, or a sign-up continuing an account. */
+type Recipient = { email: string; userId: string | null; signUpId: string | null; expiresAt: Date | null };
+
 /**
  * Issues a fresh token (only its hash is stored; the raw value lives in the mail alone) and sends
- * the link and code. Skipped for an address that is already verified.
+ * the link and code. A sign-up's code is hashed with the sign-up id, an account's with the user id.
  */
-/** The events that ask for a verification mail. */
-type AsksForVerification = EventOf<"UserRegistered" | "VerificationRequested" | "SignUpAttemptExisting">;
-
-export async function sendVerification(event: AsksForVerification, { db, send, settings }: MailerDeps): Promise<HandlerResult> {
-  if (await alreadySent(db, event.id)) return { outcome: "skipped", reason: "already_sent" };
-  const [user] = await db.select().from(users).where(eq(users.id, event.data.userId));
-  if (!user) return { outcome: "skipped", reason: "user_not_found" };
-  if (user.status !== "pending") return { outcome: "skipped", reason: "already_verified" };
-
+async function issueAndSend(event: AnyEvent, deps: MailerDeps, to: Recipient): Promise<HandlerResult> {
+  const { db, settings } = deps;
   const token = generateToken();
   const code = generateCode();
+  const expiresAt = to.expiresAt ?? new Date(Date.now() + settings.tokenTtlMs);
   await db.insert(verificationTokens).values({
-    userId: user.id,
+    userId: to.userId,
+    signUpId: to.signUpId,
     tokenHash: hashToken(token),
-    codeHash: hashCode(user.id, code),
-    expiresAt: new Date(Date.now() + settings.tokenTtlMs),
+    codeHash: hashCode(to.signUpId ?? to.userId!, code),
+    expiresAt,
     eventId: event.id,
   });
-
   const link = `${settings.publicUrl.replace(/\/$/, "")}/account/verify/${token}`;
-  return sendOnce(event, { db, send, settings }, {
-    to: user.email,
+  return sendOnce(event, deps, {
+    to: to.email,
     template: "verification",
-    vars: { email: user.email, link, code, expiresIn: humanDuration(settings.tokenTtlMs) },
-    audit: { action: "verification.sent", userId: user.id, data: { trigger: event.type } },
+    vars: { email: to.email, link, code, expiresIn: humanDuration(Math.max(60_000, expiresAt.getTime() - Date.now())) },
+    audit: { action: "verification.sent", userId: to.userId, data: { trigger: event.type, ...(to.signUpId ? { signUpId: to.signUpId } : {}) } },
+  });
+}
+
+/** The events that ask for a verification mail to an account (the legacy resend, a repeated sign-up). */
+type AsksForVerification = EventOf<"UserRegistered" | "VerificationRequested" | "SignUpAttemptExisting">;
+
+/** Skipped for an address that is already verified. */
+export async function sendVerification(event: AsksForVerification, deps: MailerDeps): Promise<HandlerResult> {
+  if (await alreadySent(deps.db, event.id)) return { outcome: "skipped", reason: "already_sent" };
+  const [user] = await deps.db.select().from(users).where(eq(users.id, event.data.userId));
+  if (!user) return { outcome: "skipped", reason: "user_not_found" };
+  if (user.status !== "pending") return { outcome: "skipped", reason: "already_verified" };
+  const signUpId = "signUpId" in event.data ? (event.data.signUpId ?? null) : null;
+  const [signUp] = signUpId ? await deps.db.select({ expireAt: signUps.emailExpireAt }).from(signUps).where(eq(signUps.id, signUpId)) : [];
+  return issueAndSend(event, deps, { email: user.email, userId: user.id, signUpId: signUp ? signUpId : null, expiresAt: signUp?.expireAt ?? null });
+}
+
+/** A sign-up asked to verify a new address (EmailVerificationPrepared). */
+export async function sendSignUpVerification(event: EventOf<"EmailVerificationPrepared">, deps: MailerDeps): Promise<HandlerResult> {
+  if (await alreadySent(deps.db, event.id)) return { outcome: "skipped", reason: "already_sent" };
+  const [signUp] = await deps.db.select().from(signUps).where(eq(signUps.id, event.data.signUpId));
+  if (!signUp || !signUp.emailAddress) return { outcome: "skipped", reason: "sign_up_not_found" };
+  if (signUp.status !== "missing_requirements" || signUp.emailVerifiedAt) return { outcome: "skipped", reason: "already_verified" };
+  return issueAndSend(event, deps, {
+    email: signUp.emailAddress,
+    userId: signUp.ownsUser ? signUp.userId : null,
+    signUpId: signUp.id,
+    expiresAt: signUp.emailExpireAt,
   });
 }

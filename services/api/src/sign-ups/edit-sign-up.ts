@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import { and, appendAudit, eq, type Executor, isNull, ne, normalizeEmail, signUps, sql, users, verificationTokens } from "@signup/db";
+import { HttpError } from "../http-error.ts";
+import { missingFields, type SignUpRow } from "./fields.ts";
+import { issueClientToken } from "./client-token.ts";
+import { copyProfileToUser } from "./record-user.ts";
+import { settle, type SettleContext } from "./settle.ts";
+
+/** A step's fields, validated, the password already hashed. */
+export type SignUpChanges = {
+  emailAddress?: string;
+  passwordHash?: string;
+  username?: string;
+  firstName?: string;
+  lastName?: string;
+  unsafeMetadata?: Record<string, unknown>;
+  redirectUrl?: string;
+};
+
+const usernameTaken = () => new HttpError(409, "username_taken", "That username is taken; choose another.");
+
+function columns(changes: SignUpChanges) {
+  return {
+    ...(changes.emailAddress !== undefined ? { emailAddress: changes.emailAddress, emailNormalized: normalizeEmail(changes.emailAddress) } : {}),
+    ...(changes.passwordHash !== undefined ? { passwordHash: changes.passwordHash } : {}),
+    ...(changes.username !== undefined ? { username: changes.username } : {}),
+    ...(changes.firstName !== undefined ? { firstName: changes.firstName } : {}),
+    ...(changes.lastName !== undefined ? { lastName: changes.lastName } : {}),
+    ...(changes.unsafeMetadata !== undefined ? { unsafeMetadata: changes.unsafeMetadata } : {}),
+    ...(changes.redirectUrl !== undefined ? { redirectUrl: changes.redirectUrl } : {}),
+  };
+}
+
+/**
+ * Usernames are public handles, so a taken one may be said at once (addresses never are). The
+ * account that holds this sign-up's own address is no clash: the sign-up continues that account,
+ * and answering otherwise would tell whether the address is known.
+ */
+async function ensureUsernameFree(tx: Executor, username: string | undefined, emailNormalized: string | null): Promise<void> {
+  if (username === undefined) return;
+  const clash = sql`lower(${users.username}) = lower(${username})`;
+  const [taken] = await tx.select({ id: users.id }).from(users).where(emailNormalized ? and(clash, ne(users.emailNormalized, emailNormalized)) : clash).limit(1);
+  if (taken) throw usernameTaken();
+}
+
+export async function createSignUp(tx: Executor, changes: SignUpChanges, ctx: SettleContext & { correlationId: string }): Promise<{ row: SignUpRow; clientToken: string }> {
+  await ensureUsernameFree(tx, changes.username, changes.emailAddress === undefined ? null : normalizeEmail(changes.emailAddress));
+  const { token, hash } = issueClientToken();
+  const [row] = await tx.insert(signUps).values({ id: randomUUID(), clientTokenHash: hash, correlationId: ctx.correlationId, ...columns(changes) }).returning();
+  if (!row) throw new Error("insert returned nothing");
+  await appendAudit(tx, { actor: "public", action: "sign_up.created", correlationId: ctx.correlationId, data: { signUpId: row.id } });
+  return { row: await settle(tx, row, ctx), clientToken: token };
+}
+
+/**
+ * One more step. The address is fixed once nothing required is missing (its account is recorded,
+ * or known to be taken, by then); before that a new address starts its verification afresh.
+ */
+export async function updateSignUp(tx: Executor, row: SignUpRow, changes: SignUpChanges, ctx: SettleContext): Promise<SignUpRow> {
+  if (row.status !== "missing_requirements") throw new HttpError(409, "sign_up_not_editable", `This sign-up is ${row.status}; start a new one to change it.`);
+  const newAddress = changes.emailAddress !== undefined && normalizeEmail(changes.emailAddress) !== row.emailNormalized;
+  if (newAddress && missingFields(row, ctx.fields).length === 0) {
+    throw new HttpError(409, "email_address_locked", "The email address cannot change once every required field is given; start a new sign-up.");
+  }
+  await ensureUsernameFree(tx, changes.username, changes.emailAddress === undefined ? row.emailNormalized : normalizeEmail(changes.emailAddress));
+  const reset = newAddress
+    ? { userId: null, emailTaken: false, emailStrategy: null, emailPreparedAt: null, emailExpireAt: null, emailAttempts: 0, emailVerifiedAt: null }
+    : {};
+  const [updated] = await tx.update(signUps).set({ ...columns(changes), ...reset, updatedAt: sql`now()` }).where(eq(signUps.id, row.id)).returning();
+  if (!updated) throw new Error("sign-up vanished during an update");
+  // A link or code mailed to the old address must not verify the new one.
+  if (newAddress) await tx.update(verificationTokens).set({ usedAt: sql`now()` }).where(and(eq(verificationTokens.signUpId, row.id), isNull(verificationTokens.usedAt)));
+  await copyProfileToUser(tx, updated);
+  return settle(tx, updated, ctx);
+}
+
+/** drizzle wraps the driver's error; a username that became taken meanwhile is still a 409. */
+export function mapUsernameConflict(error: unknown): unknown {
+  const pg = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constraint_name?: string };
+  return pg.code === "23505" && pg.constraint_name === "users_username_unique" ? usernameTaken() : error;
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { fieldSchemas } from "../account/register-schema.ts";
+import { fieldNames, type SignupFields } from "../account/signup-fields.ts";
+import { bodyNames } from "./fields.ts";
+
+/** What create and PATCH take: any subset of the instance's fields; fields that are off are refused. */
+export type SignUpBody = {
+  emailAddress?: string;
+  password?: string;
+  username?: string;
+  firstName?: string;
+  lastName?: string;
+  unsafeMetadata?: unknown;
+  redirectUrl?: string;
+};
+
+export function signUpBodySchema(fields: SignupFields): z.ZodType<SignUpBody> {
+  const shape: Record<string, z.ZodType> = {
+    unsafeMetadata: z.unknown().optional(),
+    redirectUrl: z.string().trim().min(1).max(2_048).optional(),
+  };
+  for (const name of fieldNames) {
+    if (fields[name] !== "off") shape[bodyNames[name]] = fieldSchemas[name].optional();
+  }
+  return z.strictObject(shape) as unknown as z.ZodType<SignUpBody>;
+}
+
+export const emailStrategies = ["email_link", "email_code"] as const;
+export type EmailStrategy = (typeof emailStrategies)[number];
+
+export const prepareBody = z.strictObject({
+  strategy: z.enum(emailStrategies),
+  redirectUrl: z.string().trim().min(1).max(2_048).optional(),
+});
+
+export const attemptBody = z.strictObject({
+  strategy: z.literal("email_code"),
+  code: z.string().trim().regex(/^\d{6}$/, "Enter the 6 digits from the mail."),
+});
