@@ -32,7 +32,10 @@ describe("event contracts", () => {
 
   it("routes every event to at least one queue, and each queue's events come from the routes", () => {
     for (const queues of Object.values(routes)) expect(queues.length).toBeGreaterThan(0);
+    expect(eventsForQueue(queueNames.sms)).toEqual(["PhoneVerificationPrepared"]);
+    expect(eventsForQueue(queueNames.provisioning).sort()).toEqual(["SignUpAbandoned", "UserRegistered"]);
+    expect(eventsForQueue(queueNames.lifecycle)).toEqual([]);
     expect(eventsForQueue(queueNames.onboarding)).toEqual(["EmailVerified", "InviteCreated"]);
-    expect(eventsForQueue(queueNames.mail).sort()).toEqual(["EmailVerificationPrepared", "InviteAccepted", "SignUpAttemptExisting", "VerificationRequested"]);
+    expect(eventsForQueue(queueNames.mail).sort()).toEqual(["EmailVerificationPrepared", "InviteAccepted", "InviteCreated", "SignUpAttemptExisting", "SignUpStalled", "VerificationRequested"]);
   });
 });

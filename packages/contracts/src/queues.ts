@@ -5,6 +5,9 @@ export const queueNames = {
   provisioning: "provisioning",
   mail: "mail",
   onboarding: "onboarding",
+  sms: "sms",
+  /** The lifecycle sweep's scheduled job (reminders, abandonment): not an event queue. */
+  lifecycle: "lifecycle",
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
@@ -19,7 +22,11 @@ export const routes = {
   VerificationRequested: [queueNames.mail],
   EmailVerified: [queueNames.onboarding],
   InviteAccepted: [queueNames.mail],
-  InviteCreated: [queueNames.onboarding],
+  // Onboarding applies it at once for a verified address; the mailer sends the invite with its ticket.
+  InviteCreated: [queueNames.onboarding, queueNames.mail],
+  PhoneVerificationPrepared: [queueNames.sms],
+  SignUpStalled: [queueNames.mail],
+  SignUpAbandoned: [queueNames.provisioning],
 } as const satisfies Record<EventType, readonly QueueName[]>;
 
 /** Which events a queue carries, derived from the routes so the two cannot disagree. */

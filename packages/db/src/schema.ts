@@ -23,6 +23,8 @@ export const users = pgTable("users", {
   username: text("username"),
   firstName: text("first_name"),
   lastName: text("last_name"),
+  /** E.164, unique like the email address. */
+  phoneNumber: text("phone_number").unique(),
   passwordHash: text("password_hash"),
   metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
   status: text("status", { enum: ["pending", "active"] }).notNull().default("pending"),
@@ -70,12 +72,31 @@ export const signUps = pgTable("sign_ups", {
   emailExpireAt: timestamp("email_expire_at", { withTimezone: true }),
   emailAttempts: integer("email_attempts").notNull().default(0),
   emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+  /** E.164; verified by a code sent by SMS (phone_code). */
+  phoneNumber: text("phone_number"),
+  /** The number belongs to another verified account: no SMS goes out, and this sign-up never completes. */
+  phoneTaken: boolean("phone_taken").notNull().default(false),
+  phonePreparedAt: timestamp("phone_prepared_at", { withTimezone: true }),
+  phoneExpireAt: timestamp("phone_expire_at", { withTimezone: true }),
+  phoneAttempts: integer("phone_attempts").notNull().default(0),
+  phoneVerifiedAt: timestamp("phone_verified_at", { withTimezone: true }),
+  /** The invite whose ticket proved the address (Clerk's ticket strategy). */
+  inviteId: uuid("invite_id"),
+  remindedAt: timestamp("reminded_at", { withTimezone: true }),
+  /** SHA-256 of the normalised address, kept for the audit trail after an abandoned sign-up is erased. */
+  emailHash: text("email_hash"),
   completedAt: timestamp("completed_at", { withTimezone: true }),
   abandonAt: timestamp("abandon_at", { withTimezone: true }),
   correlationId: text("correlation_id").notNull(),
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index("sign_ups_email_idx").on(t.emailNormalized), index("sign_ups_user_idx").on(t.userId)]);
+}, (t) => [
+  index("sign_ups_email_idx").on(t.emailNormalized),
+  index("sign_ups_user_idx").on(t.userId),
+  index("sign_ups_phone_idx").on(t.phoneNumber),
+  // The lifecycle sweep walks open sign-ups by age.
+  index("sign_ups_open_idx").on(t.createdAt).where(sql`${t.status} = 'missing_requirements'`),
+]);
 
 /**
  * Only hashes are stored: a database leak does not leak working links or codes. A token belongs to
@@ -93,6 +114,25 @@ export const verificationTokens = pgTable("verification_tokens", {
   eventId: uuid("event_id"),
   createdAt: createdAt(),
 }, (t) => [index("verification_tokens_user_idx").on(t.userId), index("verification_tokens_sign_up_idx").on(t.signUpId)]);
+
+/** SMS codes for phone_code verification: only hashes (with the sign-up id) are kept. */
+export const phoneCodes = pgTable("phone_codes", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  signUpId: uuid("sign_up_id").notNull().references(() => signUps.id, { onDelete: "cascade" }),
+  codeHash: text("code_hash").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+  eventId: uuid("event_id").notNull().unique(),
+  createdAt: createdAt(),
+}, (t) => [index("phone_codes_sign_up_idx").on(t.signUpId)]);
+
+/** Every SMS asked for, by number: SMS costs money, so each number has a daily budget. */
+export const smsRequests = pgTable("sms_requests", {
+  id: bigint("id", { mode: "bigint" }).primaryKey().generatedAlwaysAsIdentity(),
+  phoneNumber: text("phone_number").notNull(),
+  signUpId: uuid("sign_up_id"),
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index("sms_requests_number_idx").on(t.phoneNumber, t.at)]);
 
 export const teams = pgTable("teams", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -115,11 +155,25 @@ export const invites = pgTable("invites", {
   role: text("role").notNull(),
   invitedBy: text("invited_by").notNull(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  /** The invite request's id: a sign-up by its ticket continues under it, so one id spans the flow. */
+  correlationId: text("correlation_id"),
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex("invites_team_email_unique").on(t.teamId, t.emailNormalized),
   index("invites_email_idx").on(t.emailNormalized),
 ]);
+
+/**
+ * Single-use tickets of an invite (one for the admin's answer, one per invite mail), hashed. A
+ * ticket dies with its invite: deleted by an admin, consumed on sign-up, or expired.
+ */
+export const inviteTickets = pgTable("invite_tickets", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  inviteId: uuid("invite_id").notNull().references(() => invites.id, { onDelete: "cascade" }),
+  ticketHash: text("ticket_hash").notNull().unique(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [index("invite_tickets_invite_idx").on(t.inviteId)]);
 
 /** Append-only: the database role the services use may insert and select, never update or delete. */
 export const auditLog = pgTable("audit_log", {

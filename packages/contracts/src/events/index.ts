@@ -2,11 +2,25 @@ import { EmailVerificationPrepared } from "./email-verification-prepared.ts";
 import { EmailVerified } from "./email-verified.ts";
 import { InviteAccepted } from "./invite-accepted.ts";
 import { InviteCreated } from "./invite-created.ts";
+import { PhoneVerificationPrepared } from "./phone-verification-prepared.ts";
+import { SignUpAbandoned } from "./sign-up-abandoned.ts";
 import { SignUpAttemptExisting } from "./sign-up-attempt-existing.ts";
+import { SignUpStalled } from "./sign-up-stalled.ts";
 import { UserRegistered } from "./user-registered.ts";
 import { VerificationRequested } from "./verification-requested.ts";
 
-export { EmailVerificationPrepared, EmailVerified, InviteAccepted, InviteCreated, SignUpAttemptExisting, UserRegistered, VerificationRequested };
+export {
+  EmailVerificationPrepared,
+  EmailVerified,
+  InviteAccepted,
+  InviteCreated,
+  PhoneVerificationPrepared,
+  SignUpAbandoned,
+  SignUpAttemptExisting,
+  SignUpStalled,
+  UserRegistered,
+  VerificationRequested,
+};
 
 export const events = {
   UserRegistered,
@@ -16,6 +30,9 @@ export const events = {
   EmailVerified,
   InviteAccepted,
   InviteCreated,
+  PhoneVerificationPrepared,
+  SignUpStalled,
+  SignUpAbandoned,
 } as const;
 
 export type EventType = keyof typeof events;
