@@ -2,22 +2,19 @@ import { pino, type DestinationStream, type Logger, type LoggerOptions } from "p
 
 export type { Logger };
 
-/** Anything that could carry a secret; pino replaces the value before the line is written. */
+const secretKeys = ["password", "token", "secret", "clientSecret", "apiToken", "authorization", "clientToken", "completionToken", "ticket", "verificationCode"];
+
+/**
+ * Anything that could carry a secret; pino replaces the value before the line is written. A bare
+ * `code` is NOT here: it is how errors name themselves (`23505`, `ECONNREFUSED`), and redacting it
+ * hid every one. Verification codes are logged under `verificationCode` instead (no log call passes
+ * one today), and a request body's `code` is covered by `body.code` / `req.body`.
+ */
 export const redactPaths = [
-  "password",
-  "token",
-  "code",
-  "secret",
-  "clientSecret",
-  "apiToken",
-  "authorization",
-  "*.password",
-  "*.token",
-  "*.code",
-  "*.secret",
-  "*.clientSecret",
-  "*.apiToken",
-  "*.authorization",
+  ...secretKeys,
+  ...secretKeys.map((key) => `*.${key}`),
+  "body.code",
+  "req.body",
   "req.headers.authorization",
   "req.headers.cookie",
   "headers.authorization",
@@ -25,9 +22,11 @@ export const redactPaths = [
   "res.headers['set-cookie']",
 ];
 
-/** Verification links carry the raw token in the path; logs keep only the route's shape. */
+/** Verification links carry the raw token in the path, and some links a token or ticket in the query; logs keep only the route's shape. */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/account\/verify\/)[^/?#]+/, "$1[redacted]").replace(/([?&](?:token|code)=)[^&#]*/gi, "$1[redacted]");
+  return url
+    .replace(/(\/account\/verify\/)[^/?#]+/, "$1[redacted]")
+    .replace(/([?&](?:token|code|ticket|completion_token)=)[^&#]*/gi, "$1[redacted]");
 }
 
 export function createLogger(options: { name: string; level?: string } & LoggerOptions, destination?: DestinationStream): Logger {
