@@ -2,9 +2,9 @@
 // command line over the admin API (so every replay is audited like one from the API or bull-board).
 // API_URL (default http://localhost:3000) and ADMIN_TOKEN (default: .data/admin-token of pnpm start).
 import { existsSync, readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { parseDeadLettersArgs, usage } from "./dead-letters-args.ts";
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { queue: { type: "string" } } });
+const args = parseDeadLettersArgs(process.argv.slice(2));
 const apiUrl = (process.env.API_URL ?? "http://localhost:3000").replace(/\/$/, "");
 const tokenFile = new URL("../../../../.data/admin-token", import.meta.url);
 const token = process.env.ADMIN_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, "utf8").trim() : undefined);
@@ -23,13 +23,18 @@ async function call(method: string, path: string): Promise<Record<string, unknow
 
 type Item = { queue: string; jobId: string; name: string; userId: string | null; attemptsMade: number; failedAt: string | null; failedReason: string };
 
+// Help and usage errors come before the token check: neither needs the API.
+if ("error" in args) fail(`${args.error}\n${usage}`);
+if (args.command === "help") {
+  process.stdout.write(`${usage}\n\nAPI_URL: the API (default http://localhost:3000); ADMIN_TOKEN: its admin token (default: .data/admin-token, written by pnpm start).\n`);
+  process.exit(0);
+}
 if (!token) fail("set ADMIN_TOKEN (or run from a checkout where pnpm start wrote .data/admin-token)");
-const [command, queue, jobId] = positionals;
-if (command === "list") {
+if (args.command === "list") {
   let cursor: string | null = null;
   let count = 0;
   do {
-    const params = new URLSearchParams({ limit: "200", ...(values.queue ? { queue: values.queue } : {}), ...(cursor ? { cursor } : {}) });
+    const params = new URLSearchParams({ limit: "200", ...(args.queue ? { queue: args.queue } : {}), ...(cursor ? { cursor } : {}) });
     const page = await call("GET", `/admin/dead-letters?${params}`);
     for (const item of page.items as Item[]) {
       count++;
@@ -38,9 +43,8 @@ if (command === "list") {
     cursor = page.nextCursor as string | null;
   } while (cursor);
   process.stdout.write(`${count} dead letter(s)\n`);
-} else if (command === "replay" && queue && jobId) {
+} else {
+  const { queue, jobId } = args;
   await call("POST", `/admin/dead-letters/${encodeURIComponent(queue)}/${encodeURIComponent(jobId)}/replay`);
   process.stdout.write(`replayed ${queue}/${jobId}\n`);
-} else {
-  fail("usage: dead-letters list [--queue NAME] | dead-letters replay QUEUE JOB_ID");
 }
