@@ -7,7 +7,9 @@ import { bearerOf, isObject, nonEmptyString, startContractServer, type ContractS
  *   binding_token_delivery_method} (all required) → 200 user with internal_id; 409 on a taken email
  *   or user_name;
  * - v1: POST /v1/tenants/{tenant}/realms/{realm}/identities {identity: {display_name, traits: {type:
- *   "traits_v0", username, primary_email_address}}} → 200 identity with id; 409 {code: "conflict"};
+ *   "traits_v0", username, primary_email_address, external_id?, given_name?, family_name?}}} → 200
+ *   identity with id; 409 {code: "conflict"}; external_id is the client's own id, not checked for
+ *   uniqueness ("uniqueness controlled by the client");
  *   GET .../identities?filter=traits.username eq "x" → {identities, total_size};
  * - errors are {code, message, details?}; 400 bad_request lists field_violations; a wrong
  *   API token → 401 {code: "unauthorized", message: "unauthorized"}.
@@ -32,8 +34,10 @@ export type BeyondIdentityServer = ContractServer<BeyondIdentityStoredUser> & {
 };
 
 const error = (code: string, message: string, details?: unknown) => ({ code, message, ...(details ? { details } : {}) });
-const missingFields = (fields: string[]) =>
-  error("bad_request", "invalid parameters", [{ type: "FieldViolations", field_violations: fields.map((field) => ({ field, description: "missing" })) }]);
+const fieldViolations = (fields: string[], description: string) =>
+  error("bad_request", "invalid parameters", [{ type: "FieldViolations", field_violations: fields.map((field) => ({ field, description })) }]);
+const missingFields = (fields: string[]) => fieldViolations(fields, "missing");
+const invalidFields = (fields: string[]) => fieldViolations(fields, "invalid");
 
 export async function startBeyondIdentityServer(options: { apiToken?: string; tenantId?: string; realmId?: string } = {}): Promise<BeyondIdentityServer> {
   const apiToken = options.apiToken ?? "bi-api-token-for-tests";
@@ -67,7 +71,7 @@ export async function startBeyondIdentityServer(options: { apiToken?: string; te
     realm_id: realmId,
     display_name: user.display_name,
     status: "active",
-    traits: { type: "traits_v0", username: user.username, primary_email_address: user.email, given_name: user.given_name, family_name: user.family_name },
+    traits: { type: "traits_v0", username: user.username, primary_email_address: user.email, external_id: user.external_id, given_name: user.given_name, family_name: user.family_name },
   });
 
   function createIdentity(request: RecordedRequest): Reply {
@@ -79,6 +83,7 @@ export async function startBeyondIdentityServer(options: { apiToken?: string; te
       ...(nonEmptyString(traits.username) ? [] : ["identity.traits.username"]),
     ];
     if (missing.length > 0) return { status: 400, body: missingFields(missing) };
+    if (traits.external_id !== undefined && typeof traits.external_id !== "string") return { status: 400, body: invalidFields(["identity.traits.external_id"]) };
     const username = String(traits.username);
     const email = nonEmptyString(traits.primary_email_address) ? traits.primary_email_address : "";
     const taken = conflict(username, email || "\u0000");
@@ -88,6 +93,7 @@ export async function startBeyondIdentityServer(options: { apiToken?: string; te
       username,
       email,
       display_name: String(identity?.display_name),
+      ...(typeof traits.external_id === "string" ? { external_id: traits.external_id } : {}),
       ...(nonEmptyString(traits.given_name) ? { given_name: traits.given_name } : {}),
       ...(nonEmptyString(traits.family_name) ? { family_name: traits.family_name } : {}),
     };

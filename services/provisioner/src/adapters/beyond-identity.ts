@@ -33,7 +33,7 @@ export function legacyUser(user: IdpUser) {
   };
 }
 
-/** The current API's CreateIdentity body. */
+/** The current API's CreateIdentity body; traits_v0's external_id ("issued by the provisioning client") carries our id. */
 export function v1Identity(user: IdpUser) {
   return {
     identity: {
@@ -42,6 +42,7 @@ export function v1Identity(user: IdpUser) {
         type: "traits_v0",
         username: usernameOf(user),
         primary_email_address: user.email,
+        external_id: user.externalId,
         ...(user.firstName ? { given_name: user.firstName } : {}),
         ...(user.lastName ? { family_name: user.lastName } : {}),
       },
@@ -81,16 +82,22 @@ export function beyondIdentityAdapter(config: BeyondIdentityConfig, options: Pic
 
   const identities = `${base}/v1/tenants/${encodeURIComponent(config.tenantId)}/realms/${encodeURIComponent(config.realmId)}/identities`;
 
-  /** ListIdentities supports only the filter `traits.username eq "..."`; the email is then checked. */
+  /**
+   * ListIdentities supports only the filter `traits.username eq "..."`; the email is then checked,
+   * and our id too when the identity carries an external_id (one made by hand, or before we sent
+   * it, has none: username and email are then all there is to go on).
+   */
   async function findOurs(user: IdpUser): Promise<string | undefined> {
     const filter = `traits.username eq ${JSON.stringify(usernameOf(user))}`;
     const request: HttpRequest = { method: "GET", url: `${identities}?${new URLSearchParams({ filter })}`, headers };
     const response = await http.send(request);
     if (response.status !== 200) throw http.fail(request, response, describeBeyondIdentityError);
     const list = field(response.json, "identities");
-    const ours = (Array.isArray(list) ? list : []).find(
-      (identity) => stringField(field(identity, "traits"), "primary_email_address")?.toLowerCase() === user.email.toLowerCase(),
-    );
+    const ours = (Array.isArray(list) ? list : []).find((identity) => {
+      const traits = field(identity, "traits");
+      const theirExternalId = stringField(traits, "external_id");
+      return stringField(traits, "primary_email_address")?.toLowerCase() === user.email.toLowerCase() && (!theirExternalId || theirExternalId === user.externalId);
+    });
     return ours === undefined ? undefined : stringField(ours, "id");
   }
 
@@ -107,7 +114,7 @@ export function beyondIdentityAdapter(config: BeyondIdentityConfig, options: Pic
       if (response.status === 409) {
         const id = await findOurs(user);
         if (id) return { internalId: id, adopted: true };
-        throw new PermanentError(`Beyond Identity: ${describeBeyondIdentityError(response.json, response.text) ?? "409"} (taken by an identity with another username or email)`);
+        throw new PermanentError(`Beyond Identity: ${describeBeyondIdentityError(response.json, response.text) ?? "409"} (taken by an identity with another username, email or external_id)`);
       }
       throw http.fail(request, response, describeBeyondIdentityError);
     },

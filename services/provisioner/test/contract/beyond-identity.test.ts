@@ -9,6 +9,14 @@ const v1 = (server: BeyondIdentityServer, apiToken = server.apiToken) =>
   beyondIdentityAdapter({ api: "v1", baseUrl: server.baseUrl, apiToken, tenantId: server.tenantId, realmId: server.realmId, timeoutMs: testTimeoutMs });
 const legacy = (server: BeyondIdentityServer) => beyondIdentityAdapter({ api: "legacy", baseUrl: server.baseUrl, apiToken: server.apiToken, timeoutMs: testTimeoutMs });
 
+/** CreateIdentity called by someone else (an admin, an import): not through our adapter. */
+const createIdentityDirectly = (server: BeyondIdentityServer, traits: Record<string, unknown>) =>
+  fetch(`${server.url}/v1/tenants/${server.tenantId}/realms/${server.realmId}/identities`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${server.apiToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ identity: { display_name: "Made By Hand", traits } }),
+  });
+
 const badRequest = {
   body: { code: "bad_request", message: "invalid parameters", details: [{ type: "FieldViolations", field_violations: [{ field: "identity.display_name", description: "invalid" }] }] },
   expectedText: "bad_request: invalid parameters: identity.display_name invalid",
@@ -25,8 +33,25 @@ describe("Beyond Identity v1 (tenants/realms/identities) adapter against its con
     expect(create?.path).toBe(`/v1/tenants/${server.tenantId}/realms/${server.realmId}/identities`);
     expect(create?.headers.authorization).toBe(`Bearer ${server.apiToken}`);
     expect(create?.body).toEqual({
-      identity: { display_name: "Ada Lovelace", traits: { type: "traits_v0", username: user.username, primary_email_address: user.email, given_name: "Ada", family_name: "Lovelace" } },
+      identity: {
+        display_name: "Ada Lovelace",
+        traits: { type: "traits_v0", username: user.username, primary_email_address: user.email, external_id: user.externalId, given_name: "Ada", family_name: "Lovelace" },
+      },
     });
+  });
+
+  it("stores our id as the identity's traits.external_id, with or without a chosen username", async () => {
+    const server = current();
+    for (const user of [sampleUser(), sampleUser({ username: null })]) {
+      const { internalId } = await v1(server).provision(user);
+      expect(server.users.get(internalId)?.external_id).toBe(user.externalId);
+    }
+    const chosen = sampleUser();
+    const { internalId } = await v1(server).provision(chosen);
+    const response = await fetch(`${server.url}/v1/tenants/${server.tenantId}/realms/${server.realmId}/identities?filter=${encodeURIComponent(`traits.username eq "${chosen.username}"`)}`, {
+      headers: { authorization: `Bearer ${server.apiToken}` },
+    });
+    expect(await response.json()).toMatchObject({ identities: [{ id: internalId, traits: { username: chosen.username, external_id: chosen.externalId } }] });
   });
 
   it("looks a 409 up with the documented traits.username filter", async () => {
@@ -51,6 +76,31 @@ describe("Beyond Identity v1 (tenants/realms/identities) adapter against its con
     const error = await rejectionOf(v1(server).provision(sampleUser({ username: taken.username })));
     expect(error).toBeInstanceOf(PermanentError);
     expect(error.message).toContain("conflict");
+  });
+
+  it("does not adopt an identity with our username and email but another external_id", async () => {
+    const server = current();
+    const theirs = sampleUser();
+    await v1(server).provision(theirs);
+    const error = await rejectionOf(v1(server).provision(sampleUser({ username: theirs.username, email: theirs.email })));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error.message).toContain("external_id");
+    expect(server.users.size).toBe(1);
+  });
+
+  it("adopts an identity without external_id (made by hand, or before we sent one) when username and email match", async () => {
+    const server = current();
+    const user = sampleUser();
+    const made = await createIdentityDirectly(server, { type: "traits_v0", username: user.username, primary_email_address: user.email });
+    expect(made.status).toBe(200);
+    expect(await v1(server).provision(user)).toEqual({ internalId: ((await made.json()) as { id: string }).id, adopted: true });
+  });
+
+  it("the server refuses an external_id that is not a string", async () => {
+    const server = current();
+    const response = await createIdentityDirectly(server, { type: "traits_v0", username: "x-numeric", primary_email_address: "x@example.test", external_id: 42 });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "bad_request", details: [{ field_violations: [{ field: "identity.traits.external_id", description: "invalid" }] }] });
   });
 
   it("honours RateLimit-Reset when a 429 has no Retry-After", async () => {
