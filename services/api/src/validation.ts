@@ -1,7 +1,22 @@
 import type { z } from "zod";
 import { HttpError, type FieldError } from "./http-error.ts";
 
-function fieldErrors(error: z.ZodError): FieldError[] {
+/**
+ * Whether the value at `path` is absent from the request. zod 4 leaves `issue.input` unset unless
+ * asked (`reportInput`, which would copy passwords into the issues), so we look ourselves.
+ */
+function isMissing(value: unknown, path: readonly PropertyKey[]): boolean {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return true;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current === undefined;
+}
+
+const withArticle = (noun: string) => (/^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`);
+
+function fieldErrors(error: z.ZodError, value: unknown): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
@@ -9,12 +24,17 @@ function fieldErrors(error: z.ZodError): FieldError[] {
       continue;
     }
     const field = issue.path.join(".") || "body";
-    if (issue.code === "invalid_type" && issue.input === undefined) {
+    if (issue.code === "invalid_type" && isMissing(value, issue.path)) {
       out.push({ field, code: "required", message: `${field} is required.` });
+    } else if (issue.code === "invalid_type") {
+      out.push({ field, code: "invalid_type", message: `${field} must be ${withArticle(issue.expected)}.` });
     } else if (issue.code === "invalid_format") {
       out.push({ field, code: `invalid_${issue.format}`, message: issue.message });
     } else if (issue.code === "too_small" || issue.code === "too_big") {
       out.push({ field, code: issue.code, message: issue.message });
+    } else if (issue.code === "custom" && typeof issue.params?.code === "string") {
+      // A refinement names its own code (e.g. common_password) through `params`.
+      out.push({ field, code: issue.params.code, message: issue.message });
     } else {
       out.push({ field, code: "invalid", message: issue.message });
     }
@@ -29,7 +49,7 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.ou
   }
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new HttpError(400, "validation_failed", "Some fields are missing or invalid.", fieldErrors(result.error));
+    throw new HttpError(400, "validation_failed", "Some fields are missing or invalid.", fieldErrors(result.error, value));
   }
   return result.data;
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isCommonPassword } from "./common-passwords.ts";
+import { phoneNumberSchema } from "./phone-number.ts";
 import { passwordPolicy, type FieldName, type SignupFields } from "./signup-fields.ts";
 
 const text = (max: number) => z.string().trim().min(1, "Fill this in.").max(max);
@@ -8,10 +10,18 @@ export const fieldSchemas = {
   password: z
     .string()
     .min(passwordPolicy.minLength, `Use at least ${passwordPolicy.minLength} characters.`)
-    .max(passwordPolicy.maxLength, `Use at most ${passwordPolicy.maxLength} characters.`),
+    .max(passwordPolicy.maxLength, `Use at most ${passwordPolicy.maxLength} characters.`)
+    // The first guesses of any attacker; `params.code` is the field error code clients see. Only
+    // asked of a password of a valid length, so a short one gets one error, not two.
+    .refine((value) => !isCommonPassword(value), {
+      message: "This password is too common; choose another.",
+      params: { code: "common_password" },
+      when: (payload) => payload.issues.length === 0,
+    }),
   username: z.string().trim().regex(/^[A-Za-z0-9._-]{3,64}$/, "3 to 64 letters, digits, dots, dashes or underscores."),
   firstName: text(100),
   lastName: text(100),
+  phoneNumber: phoneNumberSchema,
 } satisfies Record<FieldName, z.ZodType>;
 
 const metadata = z
@@ -38,5 +48,6 @@ export type RegisterInput = {
   username?: string;
   firstName?: string;
   lastName?: string;
+  phoneNumber?: string;
   metadata?: Record<string, unknown>;
 };

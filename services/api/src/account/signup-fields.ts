@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export const fieldNames = ["email", "password", "username", "firstName", "lastName"] as const;
+export const fieldNames = ["email", "password", "username", "firstName", "lastName", "phoneNumber"] as const;
 export type FieldName = (typeof fieldNames)[number];
 export type FieldMode = "required" | "optional" | "off";
 export type SignupFields = Readonly<Record<FieldName, FieldMode>>;
@@ -16,7 +16,7 @@ export const signupFieldsSetting = z
   .string()
   .default(defaultSignupFields)
   .transform((value, ctx) => {
-    const fields: Record<FieldName, FieldMode> = { email: "off", password: "off", username: "off", firstName: "off", lastName: "off" };
+    const fields: Record<FieldName, FieldMode> = { email: "off", password: "off", username: "off", firstName: "off", lastName: "off", phoneNumber: "off" };
     for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
       const [name, mode = "required"] = part.split(":").map((p) => p.trim());
       if (!fieldNames.includes(name as FieldName) || (mode !== "required" && mode !== "optional")) {
