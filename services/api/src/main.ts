@@ -43,6 +43,9 @@ const config = loadConfigOrExit("api", {
   OIDC_AUTHORIZE_URL: httpUrl.optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_REDIRECT_URI: httpUrl.optional(),
+  PHONE_CODE_TTL: duration.default(10 * 60_000),
+  SMS_DAILY_BUDGET: integer(1, 1_000).default(5),
+  SIGNUP_URL: httpUrl.optional(),
 });
 
 const logger = createLogger({ name: "api", level: config.LOG_LEVEL });
@@ -74,6 +77,7 @@ const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, "producer") : und
 redis?.on("error", () => {});
 const queues = redis ? openQueues(redis, config.QUEUE_PREFIX) : undefined;
 
+const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, "");
 const site = {
   productName: config.PRODUCT_NAME,
   appUrl: config.APP_URL,
@@ -81,10 +85,13 @@ const site = {
   resendCooldownMs: config.RESEND_COOLDOWN,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   tokenTtlMs: config.VERIFY_TOKEN_TTL,
-  publicUrl: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, ""),
+  publicUrl,
   redirectAllowlist: config.REDIRECT_ALLOWLIST,
   afterVerify: afterVerify(),
   validateMetadata,
+  phoneCodeTtlMs: config.PHONE_CODE_TTL,
+  smsDailyBudget: config.SMS_DAILY_BUDGET,
+  signupUrl: config.SIGNUP_URL ?? `${publicUrl}/signup`,
 };
 const app = await buildApp({ db, redis, queues, logger, adminToken: config.ADMIN_TOKEN, site, signingKeys, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY });
 await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedis, openQueues, type QueueSet } from "@signup/queue";
+import { dropQueuePrefix, testRedisUrl, uniqueQueuePrefix } from "@signup/test";
 import { adminToken, buildTestApp } from "./build-test-app.ts";
 
 describe("admin API", () => {
@@ -24,13 +26,16 @@ describe("admin API", () => {
     const invite = await admin("POST", `/admin/teams/${team.json().id}/invites`, { email: "Someone@Example.com", role: "admin" });
     expect(invite.statusCode).toBe(201);
     expect(invite.json()).toMatchObject({ teamId: team.json().id, email: "Someone@Example.com", role: "admin" });
+    // The ticket link is shown once, in the answer that creates the invite.
+    const { ticketUrl, ...stored } = invite.json();
+    expect(ticketUrl).toMatch(/^https:\/\/web\.test\/signup\?ticket=[A-Za-z0-9_-]{43}$/);
     const events = await ctx.database.sql`select type, envelope from outbox where envelope->'data'->>'inviteId' = ${invite.json().id}`;
     expect(events.map((e) => e.type)).toEqual(["InviteCreated"]);
     const duplicate = await admin("POST", `/admin/teams/${team.json().id}/invites`, { email: "someone@example.com" });
     expect([duplicate.statusCode, duplicate.json().code]).toEqual([409, "invite_exists"]);
 
     const listed = await admin("GET", `/admin/teams/${team.json().id}/invites`);
-    expect(listed.json()).toEqual({ items: [invite.json()], nextCursor: null });
+    expect(listed.json()).toEqual({ items: [stored], nextCursor: null });
     expect((await admin("DELETE", `/admin/invites/${invite.json().id}`)).statusCode).toBe(204);
     expect((await admin("DELETE", `/admin/invites/${invite.json().id}`)).json().code).toBe("invite_not_found");
 
@@ -65,6 +70,36 @@ describe("admin API", () => {
     expect((await admin("GET", "/admin/users?email=nobody@example.com")).json().code).toBe("user_not_found");
     const bad = await admin("POST", "/admin/teams", { name: "" });
     expect([bad.statusCode, bad.json().code]).toEqual([400, "validation_failed"]);
+  });
+});
+
+describe("admin 401 answers", () => {
+  const prefix = uniqueQueuePrefix();
+  const redis = createRedis(testRedisUrl(), "worker");
+  let queues: QueueSet;
+  let ctx: Awaited<ReturnType<typeof buildTestApp>>;
+  beforeAll(async () => {
+    queues = openQueues(redis, prefix);
+    ctx = await buildTestApp({}, { queues });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await queues?.close();
+    redis.disconnect();
+    await dropQueuePrefix(testRedisUrl(), prefix);
+  });
+
+  it("tell a browser on bull-board to use the token as a Basic password, and API callers to send a bearer", async () => {
+    for (const url of ["/admin/queues", "/admin/queues/api/queues"]) {
+      const board = await ctx.app.inject({ method: "GET", url });
+      expect(board.statusCode, url).toBe(401);
+      expect(board.headers["www-authenticate"]).toBe('Basic realm="signup-pipeline admin"');
+      expect(board.json()).toEqual({ code: "unauthorized", message: expect.stringMatching(/admin token as the password/) });
+      expect(board.json().message).not.toMatch(/bearer/i);
+    }
+    const api = await ctx.app.inject({ method: "GET", url: "/admin/audit" });
+    expect([api.statusCode, api.headers["www-authenticate"]]).toEqual([401, undefined]);
+    expect(api.json()).toEqual({ code: "unauthorized", message: expect.stringMatching(/bearer/i) });
   });
 });
 

@@ -19,6 +19,9 @@ const defaultSite: SiteSettings = {
   redirectAllowlist: ["https://app.test"],
   afterVerify: { mode: "redirect" },
   validateMetadata: loadMetadataValidator(undefined),
+  phoneCodeTtlMs: 10 * 60_000,
+  smsDailyBudget: 5,
+  signupUrl: "https://web.test/signup",
 };
 
 /** The API in-process (fastify inject) on a database of the test's own; no Redis needed. */

@@ -6,5 +6,6 @@ export type MailSender = (mail: OutgoingMail) => Promise<void>;
 export type MailerDeps = {
   db: Database;
   send: MailSender;
-  settings: { publicUrl: string; productName: string; tokenTtlMs: number };
+  /** signupUrl: the front-end's sign-up page, where invite tickets lead. */
+  settings: { publicUrl: string; productName: string; tokenTtlMs: number; signupUrl: string };
 };

@@ -6,6 +6,8 @@ import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
 import { notifyOwner } from "./handlers/notify-owner.ts";
 import { notifyTeamJoined } from "./handlers/notify-team-joined.ts";
+import { sendInvite } from "./handlers/send-invite.ts";
+import { sendReminder } from "./handlers/send-reminder.ts";
 import { sendSignUpVerification, sendVerification } from "./handlers/send-verification.ts";
 import { smtpSender } from "./smtp-sender.ts";
 
@@ -20,6 +22,7 @@ const config = loadConfigOrExit("mailer", {
   MAIL_FROM: z.string().min(3).default("Sign-up <no-reply@signup-pipeline.local>"),
   PRODUCT_NAME: z.string().min(1).default("Signup Pipeline"),
   VERIFY_TOKEN_TTL: duration.default(24 * 3_600_000),
+  SIGNUP_URL: httpUrl.optional(),
   MAILER_CONCURRENCY: integer(1, 100).default(5),
 });
 
@@ -31,7 +34,12 @@ const smtp = smtpSender(config.SMTP_URL, config.MAIL_FROM);
 const deps = {
   db,
   send: smtp.send,
-  settings: { publicUrl: config.PUBLIC_URL, productName: config.PRODUCT_NAME, tokenTtlMs: config.VERIFY_TOKEN_TTL },
+  settings: {
+    publicUrl: config.PUBLIC_URL,
+    productName: config.PRODUCT_NAME,
+    tokenTtlMs: config.VERIFY_TOKEN_TTL,
+    signupUrl: config.SIGNUP_URL ?? `${config.PUBLIC_URL.replace(/\/$/, "")}/signup`,
+  },
 };
 
 const worker = startConsumer({
@@ -47,6 +55,8 @@ const worker = startConsumer({
     VerificationRequested: (event) => sendVerification(event, deps),
     SignUpAttemptExisting: (event) => notifyOwner(event, deps),
     InviteAccepted: (event) => notifyTeamJoined(event, deps),
+    InviteCreated: (event) => sendInvite(event, deps),
+    SignUpStalled: (event) => sendReminder(event, deps),
   },
 });
 logger.info("mailer started");

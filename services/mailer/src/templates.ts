@@ -3,7 +3,7 @@ import { escapeHtml } from "@signup/html";
 
 const dir = new URL("../templates/", import.meta.url);
 
-export type TemplateName = "verification" | "owner-notice" | "invite-accepted";
+export type TemplateName = "verification" | "reminder" | "owner-notice" | "invite-accepted" | "invite";
 export type RenderedMail = { subject: string; text: string; html: string };
 
 const cache = new Map<string, string>();

@@ -19,7 +19,7 @@ describe("verification mail over real SMTP", () => {
     database = await createTestDatabase();
     smtp = await startSmtpSink();
     sender = smtpSender(smtp.url, "Test <no-reply@example.com>");
-    deps = { db: database.db, send: sender.send, settings: { publicUrl: "https://app.example.com/", productName: "Acme", tokenTtlMs: 2 * 3_600_000 } };
+    deps = { db: database.db, send: sender.send, settings: { publicUrl: "https://app.example.com/", productName: "Acme", tokenTtlMs: 2 * 3_600_000, signupUrl: "https://web.example.com/signup" } };
   });
   afterAll(async () => {
     sender?.close();

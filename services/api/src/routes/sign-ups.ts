@@ -6,7 +6,8 @@ import { mintCompletionToken } from "../completion/completion-token.ts";
 import type { SigningKeys } from "../completion/signing-keys.ts";
 import { HttpError } from "../http-error.ts";
 import { docs } from "../openapi.ts";
-import { attemptEmailCode, attemptFailure } from "../sign-ups/attempt-verification.ts";
+import { attemptCode, attemptFailure } from "../sign-ups/attempt-verification.ts";
+import { preparePhoneVerification } from "../sign-ups/prepare-phone.ts";
 import { authorizedSignUp } from "../sign-ups/client-token.ts";
 import { createSignUp, mapUsernameConflict, type SignUpChanges, updateSignUp } from "../sign-ups/edit-sign-up.ts";
 import type { SignUpRow } from "../sign-ups/fields.ts";
@@ -24,13 +25,20 @@ const completionWindowMs = 10 * 60_000;
 /** The sign-up as a resource, after Clerk's SignUp: built up in steps, authorised by its client token. */
 export function signUpRoutes(app: FastifyInstance, deps: { db: Database; site: SiteSettings; signingKeys: SigningKeys }): void {
   const { db, site } = deps;
-  const bodySchema = signUpBodySchema(site.fields);
+  const createSchema = signUpBodySchema(site.fields, "create");
+  const updateSchema = signUpBodySchema(site.fields, "update");
   const settleContext = (request: FastifyRequest) => ({ fields: site.fields, requestId: request.id });
-  const prepareSettings = (request: FastifyRequest) => ({ ...settleContext(request), cooldownMs: site.resendCooldownMs, tokenTtlMs: site.tokenTtlMs });
+  const prepareSettings = (request: FastifyRequest) => ({
+    ...settleContext(request),
+    cooldownMs: site.resendCooldownMs,
+    tokenTtlMs: site.tokenTtlMs,
+    phoneCodeTtlMs: site.phoneCodeTtlMs,
+    smsDailyBudget: site.smsDailyBudget,
+  });
 
   /** Validates a step's body and turns it into column values: metadata checked, password hashed. */
-  async function changesFrom(body: unknown): Promise<SignUpChanges> {
-    const { password, unsafeMetadata, redirectUrl, ...fields } = parseInput(bodySchema, body) as SignUpBody;
+  async function changesFrom(schema: typeof createSchema, body: unknown): Promise<SignUpChanges> {
+    const { password, unsafeMetadata, redirectUrl, strategy: _ticketStrategy, ...fields } = parseInput(schema, body) as SignUpBody;
     let metadata: Record<string, unknown> | undefined;
     if (unsafeMetadata !== undefined) {
       const checked = site.validateMetadata(unsafeMetadata);
@@ -75,8 +83,8 @@ export function signUpRoutes(app: FastifyInstance, deps: { db: Database; site: S
   };
 
   const tags = ["sign-ups"];
-  app.post("/v1/sign-ups", { ...publicPostLimit(site), ...docs("Start a sign-up", { tags, body: bodySchema, description: "201: the SignUp plus its clientToken (shown once)." }) }, async (request, reply) => {
-    const changes = await changesFrom(request.body);
+  app.post("/v1/sign-ups", { ...publicPostLimit(site), ...docs("Start a sign-up", { tags, body: createSchema, description: "201: the SignUp plus its clientToken (shown once)." }) }, async (request, reply) => {
+    const changes = await changesFrom(createSchema, request.body);
     const { row, clientToken } = await inTransaction((tx) => createSignUp(tx, changes, { ...settleContext(request), correlationId: request.id }));
     return reply.status(201).send({ ...(await present(row)), clientToken });
   });
@@ -85,27 +93,28 @@ export function signUpRoutes(app: FastifyInstance, deps: { db: Database; site: S
     return present(await authorizedSignUp(db, request.params.id, request.headers.authorization));
   });
 
-  app.patch<IdParams>("/v1/sign-ups/:id", { ...publicPostLimit(site), ...docs("Supply more fields", { tags, body: bodySchema }) }, async (request) => {
-    const changes = await changesFrom(request.body);
+  app.patch<IdParams>("/v1/sign-ups/:id", { ...publicPostLimit(site), ...docs("Supply more fields", { tags, body: updateSchema }) }, async (request) => {
+    const changes = await changesFrom(updateSchema, request.body);
     const row = await inTransaction(async (tx) => updateSignUp(tx, await authorizedSignUp(tx, request.params.id, request.headers.authorization, { lock: true }), changes, settleContext(request)));
     return present(row);
   });
 
-  app.post<IdParams>("/v1/sign-ups/:id/prepare-verification", { ...publicPostLimit(site), ...docs("Send the verification mail (link and code)", { tags, body: prepareBody }) }, async (request) => {
+  app.post<IdParams>("/v1/sign-ups/:id/prepare-verification", { ...publicPostLimit(site), ...docs("Send the verification mail (link and code) or SMS (phone_code)", { tags, body: prepareBody }) }, async (request) => {
     const { strategy, redirectUrl } = parseInput(prepareBody, request.body);
     const allowed = requireAllowedRedirect(redirectUrl, site.redirectAllowlist);
     const row = await inTransaction(async (tx) => {
       const current = await authorizedSignUp(tx, request.params.id, request.headers.authorization, { lock: true });
+      if (strategy === "phone_code") return preparePhoneVerification(tx, current, prepareSettings(request));
       return prepareEmailVerification(tx, current, { strategy, ...(allowed ? { redirectUrl: allowed } : {}) }, prepareSettings(request));
     });
     return present(row);
   });
 
-  app.post<IdParams>("/v1/sign-ups/:id/attempt-verification", { ...publicPostLimit(site), ...docs("Verify with the code from the mail", { tags, body: attemptBody, description: "422 verification_failed, verification_expired or too_many_attempts." }) }, async (request) => {
-    const { code } = parseInput(attemptBody, request.body);
+  app.post<IdParams>("/v1/sign-ups/:id/attempt-verification", { ...publicPostLimit(site), ...docs("Verify with the code from the mail or SMS", { tags, body: attemptBody, description: "422 verification_failed, verification_expired or too_many_attempts." }) }, async (request) => {
+    const { strategy, code } = parseInput(attemptBody, request.body);
     const outcome = await inTransaction(async (tx) => {
       const current = await authorizedSignUp(tx, request.params.id, request.headers.authorization, { lock: true });
-      return attemptEmailCode(tx, current, code, settleContext(request));
+      return attemptCode(tx, current, strategy, code, settleContext(request));
     });
     if (outcome.failure) throw attemptFailure(outcome.failure);
     return present(outcome.row);

@@ -22,6 +22,12 @@ export type SiteSettings = {
   redirectAllowlist: readonly string[];
   afterVerify: AfterVerify;
   validateMetadata: MetadataValidator;
+  /** Lifetime of an SMS code (PHONE_CODE_TTL). */
+  phoneCodeTtlMs: number;
+  /** SMS per phone number per day, whoever asks (SMS_DAILY_BUDGET). */
+  smsDailyBudget: number;
+  /** The front-end's sign-up page: invite tickets link there (SIGNUP_URL). */
+  signupUrl: string;
 };
 
 /** Route options that apply the per-IP limit to a public POST. */

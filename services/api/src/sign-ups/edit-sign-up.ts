@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { and, appendAudit, eq, type Executor, isNull, ne, normalizeEmail, signUps, sql, users, verificationTokens } from "@signup/db";
+import { and, appendAudit, eq, type Executor, isNull, ne, normalizeEmail, phoneCodes, signUps, sql, users, verificationTokens } from "@signup/db";
 import { HttpError } from "../http-error.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
 import { issueClientToken } from "./client-token.ts";
 import { copyProfileToUser } from "./record-user.ts";
 import { settle, type SettleContext } from "./settle.ts";
+import { redeemTicket } from "./ticket.ts";
 
 /** A step's fields, validated, the password already hashed. */
 export type SignUpChanges = {
@@ -13,8 +14,11 @@ export type SignUpChanges = {
   username?: string;
   firstName?: string;
   lastName?: string;
+  phoneNumber?: string;
   unsafeMetadata?: Record<string, unknown>;
   redirectUrl?: string;
+  /** An invite's ticket (create only): it supplies the address and proves it. */
+  ticket?: string;
 };
 
 const usernameTaken = () => new HttpError(409, "username_taken", "That username is taken; choose another.");
@@ -26,6 +30,7 @@ function columns(changes: SignUpChanges) {
     ...(changes.username !== undefined ? { username: changes.username } : {}),
     ...(changes.firstName !== undefined ? { firstName: changes.firstName } : {}),
     ...(changes.lastName !== undefined ? { lastName: changes.lastName } : {}),
+    ...(changes.phoneNumber !== undefined ? { phoneNumber: changes.phoneNumber } : {}),
     ...(changes.unsafeMetadata !== undefined ? { unsafeMetadata: changes.unsafeMetadata } : {}),
     ...(changes.redirectUrl !== undefined ? { redirectUrl: changes.redirectUrl } : {}),
   };
@@ -44,12 +49,33 @@ async function ensureUsernameFree(tx: Executor, username: string | undefined, em
 }
 
 export async function createSignUp(tx: Executor, changes: SignUpChanges, ctx: SettleContext & { correlationId: string }): Promise<{ row: SignUpRow; clientToken: string }> {
-  await ensureUsernameFree(tx, changes.username, changes.emailAddress === undefined ? null : normalizeEmail(changes.emailAddress));
+  // A ticket's sign-up continues the invite's flow: its address, proved, under the invite's correlation id.
+  const invite = changes.ticket === undefined ? undefined : await redeemTicket(tx, changes.ticket);
+  if (invite && changes.emailAddress !== undefined && normalizeEmail(changes.emailAddress) !== normalizeEmail(invite.email)) {
+    throw new HttpError(400, "validation_failed", "A sign-up by invitation uses the invited address.", [
+      { field: "emailAddress", code: "ticket_mismatch", message: "This is not the invited address." },
+    ]);
+  }
+  const emailAddress = invite?.email ?? changes.emailAddress;
+  const correlationId = invite?.correlationId ?? ctx.correlationId;
+  await ensureUsernameFree(tx, changes.username, emailAddress === undefined ? null : normalizeEmail(emailAddress));
   const { token, hash } = issueClientToken();
-  const [row] = await tx.insert(signUps).values({ id: randomUUID(), clientTokenHash: hash, correlationId: ctx.correlationId, ...columns(changes) }).returning();
+  const [row] = await tx
+    .insert(signUps)
+    .values({
+      id: randomUUID(),
+      clientTokenHash: hash,
+      correlationId,
+      ...columns({ ...changes, ...(emailAddress !== undefined ? { emailAddress } : {}) }),
+      ...(invite ? { inviteId: invite.inviteId, emailVerifiedAt: sql`now()` } : {}),
+    })
+    .returning();
   if (!row) throw new Error("insert returned nothing");
-  await appendAudit(tx, { actor: "public", action: "sign_up.created", correlationId: ctx.correlationId, data: { signUpId: row.id } });
-  return { row: await settle(tx, row, ctx), clientToken: token };
+  await appendAudit(tx, { actor: "public", action: "sign_up.created", correlationId, data: { signUpId: row.id, ...(invite ? { strategy: "ticket" } : {}) } });
+  if (invite) {
+    await appendAudit(tx, { actor: "public", action: "invite.ticket_redeemed", teamId: invite.teamId, correlationId, data: { signUpId: row.id, inviteId: invite.inviteId } });
+  }
+  return { row: await settle(tx, row, { ...ctx, requestId: ctx.requestId }), clientToken: token };
 }
 
 /**
@@ -66,8 +92,12 @@ export async function updateSignUp(tx: Executor, row: SignUpRow, changes: SignUp
   const reset = newAddress
     ? { userId: null, emailTaken: false, emailStrategy: null, emailPreparedAt: null, emailExpireAt: null, emailAttempts: 0, emailVerifiedAt: null }
     : {};
-  const [updated] = await tx.update(signUps).set({ ...columns(changes), ...reset, updatedAt: sql`now()` }).where(eq(signUps.id, row.id)).returning();
+  const newNumber = changes.phoneNumber !== undefined && changes.phoneNumber !== row.phoneNumber;
+  const phoneReset = newNumber ? { phoneTaken: false, phonePreparedAt: null, phoneExpireAt: null, phoneAttempts: 0, phoneVerifiedAt: null } : {};
+  const [updated] = await tx.update(signUps).set({ ...columns(changes), ...reset, ...phoneReset, updatedAt: sql`now()` }).where(eq(signUps.id, row.id)).returning();
   if (!updated) throw new Error("sign-up vanished during an update");
+  // A code sent to the old number must not verify the new one.
+  if (newNumber) await tx.update(phoneCodes).set({ usedAt: sql`now()` }).where(and(eq(phoneCodes.signUpId, row.id), isNull(phoneCodes.usedAt)));
   // A link or code mailed to the old address must not verify the new one.
   if (newAddress) await tx.update(verificationTokens).set({ usedAt: sql`now()` }).where(and(eq(verificationTokens.signUpId, row.id), isNull(verificationTokens.usedAt)));
   await copyProfileToUser(tx, updated);

@@ -10,6 +10,7 @@ export const bodyNames = {
   username: "username",
   firstName: "firstName",
   lastName: "lastName",
+  phoneNumber: "phoneNumber",
 } as const satisfies Record<FieldName, string>;
 
 /** The names inside requiredFields/missingFields/... (Clerk's snake_case attribute names). */
@@ -19,6 +20,7 @@ export const clerkNames = {
   username: "username",
   firstName: "first_name",
   lastName: "last_name",
+  phoneNumber: "phone_number",
 } as const satisfies Record<FieldName, string>;
 
 const supplied: Record<FieldName, (row: SignUpRow) => boolean> = {
@@ -27,6 +29,7 @@ const supplied: Record<FieldName, (row: SignUpRow) => boolean> = {
   username: (row) => row.username !== null,
   firstName: (row) => row.firstName !== null,
   lastName: (row) => row.lastName !== null,
+  phoneNumber: (row) => row.phoneNumber !== null,
 };
 
 export const requiredFields = (fields: SignupFields) => fieldNames.filter((name) => fields[name] === "required").map((name) => clerkNames[name]);
@@ -36,6 +39,10 @@ export function missingFields(row: SignUpRow, fields: SignupFields): string[] {
   return fieldNames.filter((name) => fields[name] === "required" && !supplied[name](row)).map((name) => clerkNames[name]);
 }
 
+/** Every identifier given must be proved before the sign-up completes, optional ones included. */
 export function unverifiedFields(row: SignUpRow): string[] {
-  return row.emailAddress !== null && row.emailVerifiedAt === null ? [clerkNames.email] : [];
+  return [
+    ...(row.emailAddress !== null && row.emailVerifiedAt === null ? [clerkNames.email] : []),
+    ...(row.phoneNumber !== null && row.phoneVerifiedAt === null ? [clerkNames.phoneNumber] : []),
+  ];
 }

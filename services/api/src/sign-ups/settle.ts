@@ -19,6 +19,7 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): 
   let next = row;
 
   if (next.emailNormalized && !next.ownsUser) next = { ...next, ...(await addressOwner(tx, next.emailNormalized)) };
+  if (next.phoneNumber) next = { ...next, phoneTaken: await phoneHeldByAnother(tx, next.phoneNumber, next.userId) };
 
   const ready = missingFields(next, ctx.fields).length === 0;
   if (ready && !next.userId && !next.emailTaken) {
@@ -26,10 +27,13 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): 
     next = userId ? { ...next, userId, ownsUser: true } : { ...next, ...(await addressOwner(tx, next.emailNormalized!)) };
   }
 
-  if (ready && next.emailVerifiedAt && next.userId && !next.emailTaken) {
+  const proved = next.emailVerifiedAt !== null && (next.phoneNumber === null || next.phoneVerifiedAt !== null);
+  if (ready && proved && next.userId && !next.emailTaken && !next.phoneTaken) {
     // The person behind this sign-up proved the address: its account (its own, or a pending one
     // it continues) becomes active, and EmailVerified is written if it was not yet.
     await activateUser(tx, next.userId, { requestId: ctx.requestId, method: "sign_up" });
+    // A number joins the account only once proved, so a pending sign-up never blocks it for another.
+    if (next.phoneNumber) await tx.update(users).set({ phoneNumber: next.phoneNumber }).where(eq(users.id, next.userId));
     next = { ...next, status: "complete", completedAt: new Date() };
     await appendAudit(tx, { actor: "user", action: "sign_up.completed", userId: next.userId, correlationId: next.correlationId, data: { signUpId: next.id } });
   }
@@ -40,6 +44,7 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): 
       userId: next.userId,
       ownsUser: next.ownsUser,
       emailTaken: next.emailTaken,
+      phoneTaken: next.phoneTaken,
       status: next.status,
       completedAt: next.status === "complete" ? sql`now()` : null,
       updatedAt: sql`now()`,
@@ -47,6 +52,11 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): 
     .where(eq(signUps.id, next.id))
     .returning();
   return saved ?? next;
+}
+
+async function phoneHeldByAnother(tx: Executor, phoneNumber: string, ownUserId: string | null): Promise<boolean> {
+  const [holder] = await tx.select({ id: users.id }).from(users).where(eq(users.phoneNumber, phoneNumber));
+  return holder !== undefined && holder.id !== ownUserId;
 }
 
 async function addressOwner(tx: Executor, emailNormalized: string): Promise<Pick<SignUpRow, "userId" | "emailTaken">> {

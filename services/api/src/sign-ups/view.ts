@@ -4,7 +4,7 @@ import { missingFields, optionalFields, requiredFields, unverifiedFields, type S
 
 export type VerificationJson = {
   status: "unverified" | "verified" | "expired" | "failed";
-  strategy: "email_link" | "email_code";
+  strategy: "email_link" | "email_code" | "phone_code";
   attempts: number;
   expireAt: string | null;
 };
@@ -16,6 +16,15 @@ function emailVerification(row: SignUpRow, now: number): VerificationJson | null
   if (row.emailVerifiedAt) return { status: "verified", ...base };
   if (row.emailAttempts >= maxCodeAttempts) return { status: "failed", ...base };
   if (row.emailExpireAt && row.emailExpireAt.getTime() <= now) return { status: "expired", ...base };
+  return { status: "unverified", ...base };
+}
+
+function phoneVerification(row: SignUpRow, now: number): VerificationJson | null {
+  if (row.phonePreparedAt === null) return null;
+  const base = { strategy: "phone_code" as const, attempts: row.phoneAttempts, expireAt: row.phoneExpireAt?.toISOString() ?? null };
+  if (row.phoneVerifiedAt) return { status: "verified", ...base };
+  if (row.phoneAttempts >= maxCodeAttempts) return { status: "failed", ...base };
+  if (row.phoneExpireAt && row.phoneExpireAt.getTime() <= now) return { status: "expired", ...base };
   return { status: "unverified", ...base };
 }
 
@@ -33,9 +42,9 @@ export function toSignUpJson(row: SignUpRow, fields: SignupFields, completionTok
     optionalFields: optionalFields(fields),
     missingFields: missingFields(row, fields),
     unverifiedFields: unverifiedFields(row),
-    verifications: { emailAddress: emailVerification(row, now), phoneNumber: null },
+    verifications: { emailAddress: emailVerification(row, now), phoneNumber: phoneVerification(row, now) },
     emailAddress: row.emailAddress,
-    phoneNumber: null,
+    phoneNumber: row.phoneNumber,
     username: row.username,
     firstName: row.firstName,
     lastName: row.lastName,

@@ -18,7 +18,8 @@ export function signUpClient(app: FastifyInstance) {
     get: (id: string, token?: string) => call("GET", `/v1/sign-ups/${id}`, token),
     patch: (id: string, token: string, body: unknown) => call("PATCH", `/v1/sign-ups/${id}`, token, body),
     prepare: (id: string, token: string, body: unknown = { strategy: "email_code" }) => call("POST", `/v1/sign-ups/${id}/prepare-verification`, token, body),
-    attempt: (id: string, token: string, code: string) => call("POST", `/v1/sign-ups/${id}/attempt-verification`, token, { strategy: "email_code", code }),
+    attempt: (id: string, token: string, code: string, strategy: "email_code" | "phone_code" = "email_code") =>
+      call("POST", `/v1/sign-ups/${id}/attempt-verification`, token, { strategy, code }),
   };
 }
 

@@ -13,13 +13,13 @@ const humanDuration = (ms: number) => {
 };
 
 /** Whom a verification mail is for: an account, a sign-up, or a sign-up continuing an account. */
-type Recipient = { email: string; userId: string | null; signUpId: string | null; expiresAt: Date | null };
+export type Recipient = { email: string; userId: string | null; signUpId: string | null; expiresAt: Date | null };
 
 /**
  * Issues a fresh token (only its hash is stored; the raw value lives in the mail alone) and sends
  * the link and code. A sign-up's code is hashed with the sign-up id, an account's with the user id.
  */
-async function issueAndSend(event: AnyEvent, deps: MailerDeps, to: Recipient): Promise<HandlerResult> {
+export async function issueAndSend(event: AnyEvent, deps: MailerDeps, to: Recipient, template: "verification" | "reminder" = "verification"): Promise<HandlerResult> {
   const { db, settings } = deps;
   const token = generateToken();
   const code = generateCode();
@@ -35,9 +35,9 @@ async function issueAndSend(event: AnyEvent, deps: MailerDeps, to: Recipient): P
   const link = `${settings.publicUrl.replace(/\/$/, "")}/account/verify/${token}`;
   return sendOnce(event, deps, {
     to: to.email,
-    template: "verification",
+    template,
     vars: { email: to.email, link, code, expiresIn: humanDuration(Math.max(60_000, expiresAt.getTime() - Date.now())) },
-    audit: { action: "verification.sent", userId: to.userId, data: { trigger: event.type, ...(to.signUpId ? { signUpId: to.signUpId } : {}) } },
+    audit: { action: template === "reminder" ? "sign_up.reminder_sent" : "verification.sent", userId: to.userId, data: { trigger: event.type, ...(to.signUpId ? { signUpId: to.signUpId } : {}) } },
   });
 }
 

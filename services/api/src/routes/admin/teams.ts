@@ -6,6 +6,7 @@ import { HttpError } from "../../http-error.ts";
 import { parseInput } from "../../validation.ts";
 import { pageOf, pageQuery, toPage } from "./paging.ts";
 import { docs } from "../../openapi.ts";
+import { issueTicket } from "../../sign-ups/ticket.ts";
 
 const teamBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
 const inviteBody = z.strictObject({
@@ -23,7 +24,7 @@ const toInvite = (row: typeof invites.$inferSelect) => ({
   expiresAt: row.expiresAt.toISOString(),
 });
 
-export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
+export function teamRoutes(app: FastifyInstance, deps: { db: Database; site: { signupUrl: string } }): void {
   const { db } = deps;
 
   async function requireTeam(id: string) {
@@ -62,6 +63,7 @@ export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
           role: input.role,
           invitedBy: "admin",
           expiresAt: sql`now() + make_interval(days => ${input.expiresInDays})`,
+          correlationId: request.id,
         })
         .onConflictDoNothing()
         .returning();
@@ -73,9 +75,12 @@ export function teamRoutes(app: FastifyInstance, deps: { db: Database }): void {
         teamId: id,
         data: { inviteId: row.id, email: row.email, role: row.role },
       });
-      return row;
+      // Shown once, like a client token: the admin may hand this link over in their own way.
+      return { row, ticket: await issueTicket(tx, row.id) };
     });
-    return reply.status(201).send(toInvite(invite));
+    const ticketUrl = new URL(deps.site.signupUrl);
+    ticketUrl.searchParams.set("ticket", invite.ticket);
+    return reply.status(201).send({ ...toInvite(invite.row), ticketUrl: ticketUrl.toString() });
   });
 
   app.get("/admin/teams/:id/invites", docs("A team's pending invites", { tags: ["admin"], admin: true, querystring: pageQuery }), async (request) => {

@@ -1,0 +1,30 @@
+import { common, duration, integer, loadConfigOrExit } from "@signup/config";
+import { connectDb } from "@signup/db";
+import { createLogger } from "@signup/logger";
+import { checkRedisPolicy, closeOnSignal, createRedis } from "@signup/queue";
+import { startLifecycle } from "./start-lifecycle.ts";
+
+const config = loadConfigOrExit("lifecycle", {
+  DATABASE_URL: common.DATABASE_URL,
+  REDIS_URL: common.REDIS_URL,
+  LOG_LEVEL: common.LOG_LEVEL,
+  QUEUE_PREFIX: common.QUEUE_PREFIX,
+  SIGNUP_REMIND_AFTER: duration.default(24 * 3_600_000),
+  SIGNUP_ABANDON_AFTER: duration.default(7 * 24 * 3_600_000),
+  LIFECYCLE_EVERY: duration.default(60_000),
+  LIFECYCLE_BATCH_SIZE: integer(1, 10_000).default(500),
+});
+
+const logger = createLogger({ name: "lifecycle", level: config.LOG_LEVEL });
+const { db, close } = connectDb(config.DATABASE_URL, { max: 2, applicationName: "signup-lifecycle" });
+const redis = createRedis(config.REDIS_URL, "worker");
+await checkRedisPolicy(redis, logger);
+const lifecycle = await startLifecycle({
+  db,
+  connection: redis,
+  prefix: config.QUEUE_PREFIX,
+  logger,
+  settings: { remindAfterMs: config.SIGNUP_REMIND_AFTER, abandonAfterMs: config.SIGNUP_ABANDON_AFTER, batchSize: config.LIFECYCLE_BATCH_SIZE, everyMs: config.LIFECYCLE_EVERY },
+});
+logger.info("lifecycle started");
+closeOnSignal(logger, [() => lifecycle.close(), () => redis.disconnect(), close]);
