@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { common, integer, loadConfigOrExit, workerTuning } from "@signup/config";
+import { connectDb } from "@signup/db";
+import { createLogger } from "@signup/logger";
+import { checkRedisPolicy, closeOnSignal, createRedis } from "@signup/queue";
+import { selectProvider } from "./providers/select-provider.ts";
+import { smsUrl } from "./providers/sms-url.ts";
+import { startSmsWorker } from "./start-sms-worker.ts";
+
+const config = loadConfigOrExit("sms", {
+  DATABASE_URL: common.DATABASE_URL,
+  REDIS_URL: common.REDIS_URL,
+  LOG_LEVEL: common.LOG_LEVEL,
+  QUEUE_PREFIX: common.QUEUE_PREFIX,
+  ...workerTuning,
+  // Parsed here, so an unknown scheme or a malformed Twilio URL is listed with the other problems.
+  SMS_URL: smsUrl,
+  SMS_CONCURRENCY: integer(1, 200).default(20),
+  SMS_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  PRODUCT_NAME: z.string().min(1).default("Signup Pipeline"),
+});
+
+const logger = createLogger({ name: "sms", level: config.LOG_LEVEL });
+// Jobs spend most of their time waiting on the provider, not holding a connection: a small pool serves many.
+const { db, close } = connectDb(config.DATABASE_URL, { max: Math.min(config.SMS_CONCURRENCY, 10) + 1, applicationName: "signup-sms" });
+const redis = createRedis(config.REDIS_URL, "worker");
+await checkRedisPolicy(redis, logger);
+const provider = selectProvider(config.SMS_URL, { logger, timeoutMs: config.SMS_TIMEOUT_MS });
+
+const worker = startSmsWorker({
+  connection: redis,
+  prefix: config.QUEUE_PREFIX,
+  lockMs: config.WORKER_LOCK_MS,
+  stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+  logger,
+  concurrency: config.SMS_CONCURRENCY,
+  deps: { db, provider, productName: config.PRODUCT_NAME },
+});
+logger.info({ provider: provider.name }, "sms started");
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close]);

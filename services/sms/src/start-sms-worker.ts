@@ -1,0 +1,29 @@
+import type { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { queueNames } from "@signup/contracts";
+import type { Logger } from "@signup/logger";
+import { startConsumer } from "@signup/queue";
+import { sendPhoneCode, type SmsDeps } from "./handlers/send-phone-code.ts";
+
+export type SmsWorkerOptions = {
+  connection: Redis;
+  logger: Logger;
+  deps: SmsDeps;
+  prefix?: string;
+  concurrency?: number;
+  lockMs?: number;
+  stalledIntervalMs?: number;
+};
+
+/** The consumer of queue "sms": main.ts runs it as a process, the tests in-process. */
+export function startSmsWorker({ deps, lockMs = 30_000, stalledIntervalMs = 30_000, ...consumer }: SmsWorkerOptions): Worker {
+  return startConsumer({
+    ...consumer,
+    // startConsumer hands these to BullMQ as given, and BullMQ refuses an explicit undefined; the
+    // defaults are workerTuning's.
+    lockMs,
+    stalledIntervalMs,
+    queue: queueNames.sms,
+    handlers: { PhoneVerificationPrepared: (event, { logger }) => sendPhoneCode(event, deps, logger) },
+  });
+}
