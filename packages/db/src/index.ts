@@ -6,6 +6,7 @@ export * from "./audit.ts";
 export * from "./outbox.ts";
 export * from "./inbox.ts";
 export * from "./email.ts";
+export * from "./retry.ts";
 // Services build queries with these, from this package only, so the whole workspace shares one
 // drizzle-orm instance whatever optional peers a service happens to install.
 export { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";

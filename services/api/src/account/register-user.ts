@@ -1,4 +1,4 @@
-import type { Database } from "@signup/db";
+import { type Database, retryTransient } from "@signup/db";
 import { createSignUp, mapUsernameConflict } from "../sign-ups/edit-sign-up.ts";
 import { prepareEmailVerification, type PrepareSettings } from "../sign-ups/prepare-verification.ts";
 import type { RegisterInput } from "./register-schema.ts";
@@ -13,7 +13,7 @@ type NewUser = Omit<RegisterInput, "password"> & { passwordHash?: string };
  */
 export async function registerUser(db: Database, input: NewUser, meta: PrepareSettings & { correlationId: string }): Promise<void> {
   try {
-    await db.transaction(async (tx) => {
+    await retryTransient(() => db.transaction(async (tx) => {
       const { row } = await createSignUp(
         tx,
         {
@@ -27,7 +27,7 @@ export async function registerUser(db: Database, input: NewUser, meta: PrepareSe
         meta,
       );
       await prepareEmailVerification(tx, row, { strategy: "email_link" }, meta);
-    });
+    }));
   } catch (error) {
     throw mapUsernameConflict(error);
   }

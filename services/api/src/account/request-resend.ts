@@ -1,4 +1,4 @@
-import { and, type Database, enqueueAuditedEvent, eq, normalizeEmail, users } from "@signup/db";
+import { and, type Database, enqueueAuditedEvent, eq, normalizeEmail, users, retryTransient } from "@signup/db";
 import { VerificationRequested } from "@signup/contracts";
 import { claimMailSlot } from "./mail-throttle.ts";
 
@@ -7,7 +7,7 @@ import { claimMailSlot } from "./mail-throttle.ts";
  * answers the same 202 whatever happened here, so the response says nothing about the address.
  */
 export async function requestResend(db: Database, email: string, meta: { requestId: string; cooldownMs: number }): Promise<"queued" | "ignored"> {
-  return db.transaction(async (tx) => {
+  return retryTransient(() => db.transaction(async (tx) => {
     const user = await claimMailSlot(tx, and(eq(users.emailNormalized, normalizeEmail(email)), eq(users.status, "pending"))!, meta.cooldownMs);
     if (!user) return "ignored";
     await enqueueAuditedEvent(tx, VerificationRequested.create({ userId: user.id }, { correlationId: user.correlationId }), {
@@ -17,5 +17,5 @@ export async function requestResend(db: Database, email: string, meta: { request
       data: { requestId: meta.requestId },
     });
     return "queued";
-  });
+  }));
 }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { and, type Database, desc, eq, inArray, isNotNull, normalizeEmail, sql, users, verificationTokens } from "@signup/db";
+import { and, type Database, desc, eq, inArray, isNotNull, normalizeEmail, sql, users, verificationTokens, retryTransient } from "@signup/db";
 import { hashCode } from "@signup/tokens";
 import { HttpError } from "../http-error.ts";
 import { markEmailVerified } from "../sign-ups/mark-email-verified.ts";
@@ -24,7 +24,7 @@ const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEq
  * the request fails, which is why failures are returned from the transaction, not thrown in it.
  */
 export async function consumeCode(db: Database, email: string, code: string, ctx: SettleContext): Promise<void> {
-  const outcome = await db.transaction(async (tx): Promise<Outcome> => {
+  const outcome = await retryTransient(() => db.transaction(async (tx): Promise<Outcome> => {
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.emailNormalized, normalizeEmail(email)));
     if (!user) return "token_invalid";
     const tokens = await tx
@@ -51,6 +51,6 @@ export async function consumeCode(db: Database, email: string, code: string, ctx
     await tx.update(verificationTokens).set({ usedAt: sql`now()` }).where(eq(verificationTokens.id, match.id));
     await markEmailVerified(tx, { userId: user.id, signUpId: match.signUpId }, { ...ctx, method: "code" });
     return "verified";
-  });
+  }));
   if (outcome !== "verified") throw failures[outcome];
 }

@@ -1,4 +1,4 @@
-import { and, type Database, eq, gt, isNull, sql, verificationTokens } from "@signup/db";
+import { and, type Database, eq, gt, isNull, sql, verificationTokens, retryTransient } from "@signup/db";
 import { hashToken } from "@signup/tokens";
 import { HttpError } from "../http-error.ts";
 import type { SignUpRow } from "../sign-ups/fields.ts";
@@ -37,7 +37,7 @@ export async function inspectToken(db: Database, token: string): Promise<TokenSt
  */
 export async function consumeToken(db: Database, token: string, ctx: SettleContext): Promise<{ signUp: SignUpRow | null }> {
   const tokenHash = hashToken(token);
-  const outcome = await db.transaction(async (tx) => {
+  const outcome = await retryTransient(() => db.transaction(async (tx) => {
     const [spent] = await tx
       .update(verificationTokens)
       .set({ usedAt: sql`now()` })
@@ -45,7 +45,7 @@ export async function consumeToken(db: Database, token: string, ctx: SettleConte
       .returning({ userId: verificationTokens.userId, signUpId: verificationTokens.signUpId });
     if (!spent) return undefined;
     return { signUp: await markEmailVerified(tx, spent, { ...ctx, method: "link" }) };
-  });
+  }));
   if (outcome) return outcome;
   const state = await inspectToken(db, token);
   throw tokenFailure(state === "valid" ? "token_used" : state);
