@@ -208,6 +208,21 @@ export const processedEvents = pgTable("processed_events", {
   processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.consumer, t.eventId] })]);
 
+/**
+ * A mail about to go out, written before the SMTP conversation: mail cannot join a transaction,
+ * so if the worker dies after sending, the retry finds this and still records the mail and its
+ * audit entry, even when the mail's reason is gone by then (the user clicked the link already).
+ */
+export const mailIntents = pgTable("mail_intents", {
+  eventId: uuid("event_id").primaryKey(),
+  action: text("action").notNull(),
+  userId: uuid("user_id"),
+  teamId: uuid("team_id"),
+  messageId: text("message_id").notNull(),
+  data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
 /** The `local` IdP: a directory of our own that behaves like a vendor's (its own ids). */
 export const localDirectory = pgTable("local_directory", {
   internalId: uuid("internal_id").primaryKey().defaultRandom(),

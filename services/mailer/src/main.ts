@@ -8,6 +8,7 @@ import { notifyOwner } from "./handlers/notify-owner.ts";
 import { notifyTeamJoined } from "./handlers/notify-team-joined.ts";
 import { sendInvite } from "./handlers/send-invite.ts";
 import { sendReminder } from "./handlers/send-reminder.ts";
+import { reconcileIntent } from "./handlers/send-once.ts";
 import { sendSignUpVerification, sendVerification } from "./handlers/send-verification.ts";
 import { smtpSender } from "./smtp-sender.ts";
 
@@ -51,12 +52,12 @@ const worker = startConsumer({
   logger,
   concurrency: config.MAILER_CONCURRENCY,
   handlers: {
-    EmailVerificationPrepared: (event) => sendSignUpVerification(event, deps),
-    VerificationRequested: (event) => sendVerification(event, deps),
-    SignUpAttemptExisting: (event) => notifyOwner(event, deps),
-    InviteAccepted: (event) => notifyTeamJoined(event, deps),
-    InviteCreated: (event) => sendInvite(event, deps),
-    SignUpStalled: (event) => sendReminder(event, deps),
+    EmailVerificationPrepared: reconcileIntent(deps, (event) => sendSignUpVerification(event, deps)),
+    VerificationRequested: reconcileIntent(deps, (event) => sendVerification(event, deps)),
+    SignUpAttemptExisting: reconcileIntent(deps, (event) => notifyOwner(event, deps)),
+    InviteAccepted: reconcileIntent(deps, (event) => notifyTeamJoined(event, deps)),
+    InviteCreated: reconcileIntent(deps, (event) => sendInvite(event, deps)),
+    SignUpStalled: reconcileIntent(deps, (event) => sendReminder(event, deps)),
   },
 });
 logger.info("mailer started");
