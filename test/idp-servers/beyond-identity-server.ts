@@ -11,9 +11,12 @@ import { bearerOf, isObject, nonEmptyString, startContractServer, type ContractS
  *   identity with id; 409 {code: "conflict"}; external_id is the client's own id, not checked for
  *   uniqueness ("uniqueness controlled by the client");
  *   GET .../identities?filter=traits.username eq "x" → {identities, total_size};
+ *   DELETE .../identities/{identity_id} (DeleteIdentity) → 200 with an empty body; 404
+ *   {code: "not_found", message: "identity not found", details: [ResourceInfo]};
+ * - the legacy API documents no delete, so there is no route for one here either;
  * - errors are {code, message, details?}; 400 bad_request lists field_violations; a wrong
  *   API token → 401 {code: "unauthorized", message: "unauthorized"}.
- * Faults target "create" and "lookup".
+ * Faults target "create", "lookup" and "delete".
  */
 
 export type BeyondIdentityStoredUser = {
@@ -46,6 +49,7 @@ export async function startBeyondIdentityServer(options: { apiToken?: string; te
   const users = new Map<string, BeyondIdentityStoredUser>();
   const identitiesPath = `/v1/tenants/${tenantId}/realms/${realmId}/identities`;
   const legacyPath = "/v1/manage/users";
+  const identityPath = new RegExp(`^${identitiesPath}/([^/:]+)$`);
 
   const conflict = (username: string, email: string): Reply | undefined => {
     const taken = [...users.values()].find((u) => u.username.toLowerCase() === username.toLowerCase() || u.email.toLowerCase() === email.toLowerCase());
@@ -114,11 +118,17 @@ export async function startBeyondIdentityServer(options: { apiToken?: string; te
     return { status: 200, body: { identities: found.map(identityOf), total_size: found.length } };
   }
 
+  function deleteIdentity(id: string): Reply {
+    if (users.delete(id)) return { status: 200 };
+    return { status: 404, body: error("not_found", "identity not found", [{ type: "ResourceInfo", resource_type: "Identity", id, description: "identity not found" }]) };
+  }
+
   const server = await startContractServer(users, {
     errorBody: (status, message) => error(status === 429 ? "too_many_requests" : status >= 500 ? "internal" : "bad_request", message),
     classify: (method, path) => {
       if (path === legacyPath && method === "POST") return "create";
       if (path === identitiesPath) return method === "POST" ? "create" : "lookup";
+      if (method === "DELETE" && identityPath.test(path)) return "delete";
       return undefined;
     },
     handle(request) {
@@ -126,6 +136,8 @@ export async function startBeyondIdentityServer(options: { apiToken?: string; te
       if (request.method === "POST" && request.path === legacyPath) return createLegacy(request);
       if (request.method === "POST" && request.path === identitiesPath) return createIdentity(request);
       if (request.method === "GET" && request.path === identitiesPath) return listIdentities(request);
+      const identityId = request.method === "DELETE" ? identityPath.exec(request.path)?.[1] : undefined;
+      if (identityId) return deleteIdentity(decodeURIComponent(identityId));
       return { status: 404, body: error("not_found", `no route for ${request.method} ${request.path}`) };
     },
   });

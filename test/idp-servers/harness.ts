@@ -18,8 +18,8 @@ export type Fault =
   /** Do the work (e.g. create the user) but never send the answer: a lost response. */
   | { type: "apply-then-hang" };
 
-/** Requests are grouped so faults can target one kind: the token call, the create, the lookup. */
-export type Operation = "token" | "create" | "lookup";
+/** Requests are grouped so faults can target one kind: the token call, the create, the lookup, the delete. */
+export type Operation = "token" | "create" | "lookup" | "delete";
 
 export type RecordedRequest = {
   method: string;

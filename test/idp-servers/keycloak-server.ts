@@ -9,8 +9,10 @@ import { bearerOf, clientOf, isObject, nonEmptyString, startContractServer, toke
  *   400 {errorMessage} on a missing username; 409 {errorMessage: "User exists with same username"
  *   | "User exists with same email"};
  * - GET /admin/realms/{realm}/users?email=&exact=true|username=&exact=true → UserRepresentation[];
+ * - DELETE /admin/realms/{realm}/users/{id} → 204, empty body; 404 {error: "User not found"} for an
+ *   unknown id (to a service account with view-users; Keycloak answers 403 to one without);
  * - an invalid/expired token → 401 {error: "HTTP 401 Unauthorized"}.
- * Faults target "token", "create" and "lookup".
+ * Faults target "token", "create", "lookup" and "delete".
  */
 
 export type KeycloakStoredUser = {
@@ -42,6 +44,7 @@ export async function startKeycloakServer(options: KeycloakServerOptions = {}): 
   const users = new Map<string, KeycloakStoredUser>();
   const tokenPath = `/realms/${realm}/protocol/openid-connect/token`;
   const usersPath = `/admin/realms/${realm}/users`;
+  const userPath = new RegExp(`^${usersPath}/([^/]+)$`);
   let root = "";
 
   function token(request: RecordedRequest): Reply {
@@ -96,6 +99,7 @@ export async function startKeycloakServer(options: KeycloakServerOptions = {}): 
     classify: (method, path) => {
       if (path === tokenPath) return "token";
       if (path === usersPath) return method === "POST" ? "create" : "lookup";
+      if (method === "DELETE" && userPath.test(path)) return "delete";
       return undefined;
     },
     handle(request) {
@@ -103,6 +107,8 @@ export async function startKeycloakServer(options: KeycloakServerOptions = {}): 
       if (!tokens.valid(bearerOf(request))) return { status: 401, body: { error: "HTTP 401 Unauthorized" } };
       if (request.method === "POST" && request.path === usersPath) return create(request);
       if (request.method === "GET" && request.path === usersPath) return search(request);
+      const userId = request.method === "DELETE" ? userPath.exec(request.path)?.[1] : undefined;
+      if (userId) return users.delete(decodeURIComponent(userId)) ? { status: 204 } : { status: 404, body: { error: "User not found" } };
       return { status: 404, body: { error: "Unable to find matching target resource method" } };
     },
   });

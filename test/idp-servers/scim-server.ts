@@ -7,8 +7,9 @@ import { bearerOf, isObject, nonEmptyString, startContractServer, type ContractS
  *   409 scimType "uniqueness" when the userName is taken (case-insensitive, as Okta and Entra do);
  * - GET {base}/Users?filter=<attr> eq "<value>" (externalId, userName, emails.value) → ListResponse;
  * - GET {base}/Users/{id} → 200 or 404;
+ * - DELETE {base}/Users/{id} → 204, empty body; 404 when there is no such user (§3.6);
  * - every request needs `Authorization: Bearer <token>` → else 401.
- * Faults target "create" (POST /Users) and "lookup" (GET).
+ * Faults target "create" (POST /Users), "lookup" (GET) and "delete" (DELETE /Users/{id}).
  */
 
 export type ScimStoredUser = {
@@ -106,6 +107,7 @@ export async function startScimServer(options: { token?: string } = {}): Promise
     errorBody: (status, message) => scimError(status, message),
     classify: (method, path) => {
       if (!path.startsWith(`${basePath}/Users`)) return undefined;
+      if (method === "DELETE") return "delete";
       return method === "POST" ? "create" : "lookup";
     },
     handle(request) {
@@ -116,6 +118,10 @@ export async function startScimServer(options: { token?: string } = {}): Promise
       if (request.method === "GET" && single?.[1]) {
         const user = users.get(decodeURIComponent(single[1]));
         return user ? { status: 200, body: resource(user) } : { status: 404, body: scimError(404, "Resource not found") };
+      }
+      if (request.method === "DELETE" && single?.[1]) {
+        const id = decodeURIComponent(single[1]);
+        return users.delete(id) ? { status: 204 } : { status: 404, body: scimError(404, `Resource ${id} not found`) };
       }
       return { status: 404, body: scimError(404, `no route for ${request.method} ${request.path}`) };
     },

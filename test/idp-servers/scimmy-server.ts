@@ -12,6 +12,8 @@ import SCIMMYRouters from "scimmy-routers";
  *
  * SCIMMY leaves uniqueness to the store, so ingress throws SCIMMY's own SCIMError(409,
  * "uniqueness") for a taken userName, as its documentation says a handler should.
+ * DELETE /Users/:id is scimmy-routers' own route: it calls User#dispose, which runs degress and
+ * answers 204; degress throws SCIMError(404) for an unknown id, which the router sends as a 404.
  * SCIMMY's resource handlers are process-global: start one of these servers at a time.
  */
 

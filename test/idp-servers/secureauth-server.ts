@@ -8,8 +8,10 @@ import { bearerOf, clientOf, isObject, nonEmptyString, startContractServer, toke
  * - POST /api/identity/{tid}/system/pools/{poolId}/users (NewUser) → 201 UserWithData;
  *   400 when status or an identifier is missing/invalid; 409 when an identifier is taken;
  * - POST /api/identity/{tid}/system/pools/{poolId}/users/by_key {identifier} → 200 or 404;
+ * - DELETE /api/identity/{tid}/system/pools/{poolId}/users/{userID} (systemDeleteUser) → 204,
+ *   empty body; 404 when the pool has no such user;
  * - errors are {status_code, error, error_code, details}; an invalid/expired token → 401.
- * Faults target "token", "create" and "lookup".
+ * Faults target "token", "create", "lookup" and "delete".
  */
 
 export type SecureAuthStoredUser = {
@@ -48,6 +50,7 @@ export async function startSecureAuthServer(options: SecureAuthServerOptions = {
   const users = new Map<string, SecureAuthStoredUser>();
   const poolPath = `/api/identity/${tenantId}/system/pools/${poolId}/users`;
   const tokenPath = `/${tenantId}/system/oauth2/token`;
+  const userPath = new RegExp(`^${poolPath}/([^/]+)$`);
 
   const findByIdentifier = (identifier: string) =>
     [...users.values()].find((u) => u.identifiers.some((i) => i.identifier.toLowerCase() === identifier.toLowerCase()));
@@ -107,6 +110,7 @@ export async function startSecureAuthServer(options: SecureAuthServerOptions = {
       if (path === tokenPath) return "token";
       if (path === `${poolPath}/by_key`) return "lookup";
       if (path === poolPath && method === "POST") return "create";
+      if (method === "DELETE" && userPath.test(path)) return "delete";
       return undefined;
     },
     handle(request) {
@@ -114,6 +118,10 @@ export async function startSecureAuthServer(options: SecureAuthServerOptions = {
       if (!tokens.valid(bearerOf(request))) return { status: 401, body: errorBody(401, "invalid or expired access token", "unauthorized") };
       if (request.method === "POST" && request.path === poolPath) return create(request);
       if (request.method === "POST" && request.path === `${poolPath}/by_key`) return byKey(request);
+      const userId = request.method === "DELETE" ? userPath.exec(request.path)?.[1] : undefined;
+      if (userId) {
+        return users.delete(decodeURIComponent(userId)) ? { status: 204 } : { status: 404, body: errorBody(404, "user not found", "not_found") };
+      }
       return { status: 404, body: errorBody(404, `no route for ${request.method} ${request.path}`, "not_found") };
     },
   });

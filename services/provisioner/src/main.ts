@@ -4,6 +4,7 @@ import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
 import { idpConfigShape, selectAdapter } from "./adapters/select-adapter.ts";
+import { deprovisionUser, recordDeprovisionFailed } from "./handlers/deprovision-user.ts";
 import { markProvisioningFailed, provisionUser } from "./handlers/provision-user.ts";
 
 const config = loadConfigOrExit("provisioner", {
@@ -32,8 +33,13 @@ const worker = startConsumer({
   stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
   logger,
   concurrency: config.PROVISIONER_CONCURRENCY,
-  handlers: { UserRegistered: (event) => provisionUser(event, deps) },
-  onDeadLetter: (event, error) => markProvisioningFailed(event, error, deps),
+  handlers: {
+    UserRegistered: (event) => provisionUser(event, deps),
+    SignUpAbandoned: (event) => deprovisionUser(event, deps),
+  },
+  // Only a failed provisioning has a users row to mark; an abandoned sign-up's row is gone already.
+  onDeadLetter: (event, error) =>
+    event.type === "UserRegistered" ? markProvisioningFailed(event, error, deps) : recordDeprovisionFailed(event, error, deps),
 });
 logger.info({ idp: config.IDP }, "provisioner started");
 closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close]);

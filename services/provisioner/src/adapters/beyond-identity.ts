@@ -1,6 +1,6 @@
 import { PermanentError } from "@signup/queue";
 import type { IdpAdapter, IdpUser } from "./adapter.ts";
-import { bearer, field, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
+import { bearer, deleteOutcome, field, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
 
 export type BeyondIdentityConfig =
   | { api: "legacy"; baseUrl: string; apiToken: string; timeoutMs: number }
@@ -77,6 +77,14 @@ export function beyondIdentityAdapter(config: BeyondIdentityConfig, options: Pic
         }
         throw http.fail(request, response, describeBeyondIdentityError);
       },
+      async deprovision(user) {
+        // The legacy API reference documents CreateUser and RecoverUser only; guessing a DELETE
+        // route could remove the wrong account, so the dead letter tells the operator what to do.
+        throw new PermanentError(
+          `Beyond Identity (legacy API) has no documented way to delete a user: remove internal_id ${user.internalId} ` +
+            `(external_id ${user.externalId}) in the admin console, or use BEYOND_IDENTITY_API=v1`,
+        );
+      },
     };
   }
 
@@ -117,6 +125,11 @@ export function beyondIdentityAdapter(config: BeyondIdentityConfig, options: Pic
         throw new PermanentError(`Beyond Identity: ${describeBeyondIdentityError(response.json, response.text) ?? "409"} (taken by an identity with another username, email or external_id)`);
       }
       throw http.fail(request, response, describeBeyondIdentityError);
+    },
+    /** DeleteIdentity: 200 with an empty body (scope identities:delete); 404 {code: "not_found"}. */
+    async deprovision({ internalId }) {
+      const request: HttpRequest = { method: "DELETE", url: `${identities}/${encodeURIComponent(internalId)}`, headers };
+      return deleteOutcome(http, request, await http.send(request), describeBeyondIdentityError);
     },
   };
 }

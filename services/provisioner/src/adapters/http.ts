@@ -1,4 +1,5 @@
 import { PermanentError, RetryLaterError } from "@signup/queue";
+import type { DeprovisionResult } from "./adapter.ts";
 
 /** One HTTP exchange with an IdP, already read: adapters branch on the status themselves. */
 export type HttpResponse = {
@@ -10,7 +11,7 @@ export type HttpResponse = {
 };
 
 export type HttpRequest = {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   url: string;
   headers?: Record<string, string>;
   /** Sent as JSON with the given content type (SCIM wants application/scim+json). */
@@ -80,6 +81,17 @@ export function httpClient({ vendor, timeoutMs, fetch: fetchImpl = fetch }: Http
       return new Error(message);
     },
   };
+}
+
+/**
+ * Reads a DELETE's answer. Any 2xx is done (RFC 9110 §9.3.5 allows 200, 202 and 204; vendors
+ * differ); 404 and 410 mean the user is already gone — a retry after a lost answer, or someone
+ * removed it by hand — which is the state we wanted, so not an error. The rest is the usual taxonomy.
+ */
+export function deleteOutcome(http: HttpClient, request: HttpRequest, response: HttpResponse, describe?: DescribeError): DeprovisionResult {
+  if (response.status >= 200 && response.status < 300) return { outcome: "deleted" };
+  if (response.status === 404 || response.status === 410) return { outcome: "not_found" };
+  throw http.fail(request, response, describe);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { PermanentError } from "@signup/queue";
 import type { IdpAdapter, IdpUser } from "./adapter.ts";
 import { clientCredentials, sendAuthorized } from "./client-credentials.ts";
-import { field, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
+import { deleteOutcome, field, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
 
 export type KeycloakConfig = { baseUrl: string; realm: string; clientId: string; clientSecret: string; timeoutMs: number };
 
@@ -80,6 +80,14 @@ export function keycloakAdapter(config: KeycloakConfig, options: Pick<HttpOption
         throw new PermanentError(`Keycloak: ${describeKeycloakError(response.json, response.text) ?? "409"} (an account without our ${externalIdAttribute} ${user.externalId})`);
       }
       throw http.fail(request, response, describeKeycloakError);
+    },
+    /**
+     * DELETE /admin/realms/{realm}/users/{id} → 204. Keycloak answers 404 for an unknown id only to a
+     * caller that may view users (otherwise 403, so ids cannot be probed): hence `view-users`.
+     */
+    async deprovision({ internalId }) {
+      const request: HttpRequest = { method: "DELETE", url: `${usersUrl}/${encodeURIComponent(internalId)}` };
+      return deleteOutcome(http, request, await sendAuthorized(http, tokens, request), describeKeycloakError);
     },
   };
 }

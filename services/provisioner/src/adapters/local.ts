@@ -1,6 +1,9 @@
 import { type Database, eq, localDirectory } from "@signup/db";
 import type { IdpAdapter } from "./adapter.ts";
 
+// internal_id is a uuid column: any other text cannot be ours, and would make Postgres throw.
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * The development IdP: a directory table of our own that assigns ids the way a vendor would. It
  * keeps no custom fields; they are on the user row already.
@@ -18,6 +21,11 @@ export function localAdapter(db: Database): IdpAdapter {
       const [existing] = await db.select({ internalId: localDirectory.internalId }).from(localDirectory).where(eq(localDirectory.externalId, user.externalId));
       if (!existing) throw new Error(`local directory lost ${user.externalId}`);
       return { internalId: existing.internalId, adopted: true };
+    },
+    async deprovision({ internalId }) {
+      if (!uuidPattern.test(internalId)) return { outcome: "not_found" };
+      const deleted = await db.delete(localDirectory).where(eq(localDirectory.internalId, internalId)).returning({ internalId: localDirectory.internalId });
+      return { outcome: deleted.length > 0 ? "deleted" : "not_found" };
     },
   };
 }

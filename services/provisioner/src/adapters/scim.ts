@@ -1,6 +1,6 @@
 import { PermanentError } from "@signup/queue";
 import type { IdpAdapter, IdpUser } from "./adapter.ts";
-import { bearer, field, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
+import { bearer, deleteOutcome, field, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
 
 export type ScimConfig = { baseUrl: string; token: string; timeoutMs: number };
 
@@ -37,7 +37,10 @@ export function scimUser(user: IdpUser) {
 /** RFC 7644 §3.4.2.2 filter; the value is a JSON string literal, so quotes and backslashes are escaped. */
 export const externalIdFilter = (externalId: string) => `externalId eq ${JSON.stringify(externalId)}`;
 
-/** Any SCIM 2.0 service provider (Okta, Entra ID, ...): create, and on 409 uniqueness adopt by externalId. */
+/**
+ * Any SCIM 2.0 service provider (Okta, Entra ID, ...): create, and on 409 uniqueness adopt by
+ * externalId; remove with DELETE /Users/{id} (RFC 7644 §3.6: 204, then 404 for that id).
+ */
 export function scimAdapter(config: ScimConfig, options: Pick<HttpOptions, "fetch"> = {}): IdpAdapter {
   const http = httpClient({ vendor: "SCIM", timeoutMs: config.timeoutMs, ...options });
   const base = config.baseUrl.replace(/\/+$/, "");
@@ -71,6 +74,10 @@ export function scimAdapter(config: ScimConfig, options: Pick<HttpOptions, "fetc
         throw new PermanentError(`SCIM userName or email of ${user.externalId} is taken by a user with another externalId: ${describeScimError(response.json, response.text) ?? "409"}`);
       }
       throw http.fail(request, response, describeScimError);
+    },
+    async deprovision({ internalId }) {
+      const request: HttpRequest = { method: "DELETE", url: `${base}/Users/${encodeURIComponent(internalId)}`, headers };
+      return deleteOutcome(http, request, await http.send(request), describeScimError);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { PermanentError } from "@signup/queue";
 import type { IdpAdapter, IdpUser } from "./adapter.ts";
 import { clientCredentials, sendAuthorized } from "./client-credentials.ts";
-import { httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
+import { deleteOutcome, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
 
 export type SecureAuthConfig = {
   baseUrl: string;
@@ -12,7 +12,7 @@ export type SecureAuthConfig = {
   timeoutMs: number;
 };
 
-/** The scopes the Identity Pools system API needs for creating and reading users. */
+/** The scopes the Identity Pools system API needs for creating, reading and deleting users. */
 export const secureAuthScopes = "identity identity_self_registration";
 
 /** Cloudentity errors: {status_code, error, error_code, details}. */
@@ -90,6 +90,11 @@ export function secureAuthAdapter(config: SecureAuthConfig, options: Pick<HttpOp
         throw new PermanentError(`SecureAuth: ${describeSecureAuthError(response.json, response.text) ?? "409"} (the email belongs to a user without our external id ${user.externalId})`);
       }
       throw http.fail(request, response, describeSecureAuthError);
+    },
+    /** "Delete User Account" (systemDeleteUser): DELETE .../users/{userID} → 204; scope `identity`. */
+    async deprovision({ internalId }) {
+      const request: HttpRequest = { method: "DELETE", url: `${pool}/users/${encodeURIComponent(internalId)}` };
+      return deleteOutcome(http, request, await sendAuthorized(http, tokens, request), describeSecureAuthError);
     },
   };
 }

@@ -111,6 +111,19 @@ describe("Beyond Identity v1 (tenants/realms/identities) adapter against its con
     expect((error as RetryLaterError).delayMs).toBe(7_000);
   });
 
+  it("deletes with DeleteIdentity (DELETE .../identities/{id}, bearer API token); the server answers 200 with no body", async () => {
+    const server = current();
+    const user = sampleUser();
+    const { internalId } = await v1(server).provision(user);
+    expect(await v1(server).deprovision({ internalId, externalId: user.externalId })).toEqual({ outcome: "deleted" });
+    const [request] = server.requestsFor("delete");
+    expect(request?.path).toBe(`/v1/tenants/${server.tenantId}/realms/${server.realmId}/identities/${internalId}`);
+    expect(request?.headers.authorization).toBe(`Bearer ${server.apiToken}`);
+    const again = await fetch(`${server.url}${request?.path ?? ""}`, { method: "DELETE", headers: { authorization: `Bearer ${server.apiToken}` } });
+    expect(again.status).toBe(404);
+    expect(await again.json()).toMatchObject({ code: "not_found", message: "identity not found", details: [{ type: "ResourceInfo", resource_type: "Identity", id: internalId }] });
+  });
+
   it("a wrong API token → 401 → PermanentError without the token", async () => {
     const server = current();
     const error = await rejectionOf(v1(server, "wrong-api-token").provision(sampleUser()));
@@ -126,6 +139,20 @@ describe("Beyond Identity legacy (/v1/manage/users) adapter against its contract
     adapter: (server) => legacy(server),
     badRequest: { ...badRequest, expectedText: "bad_request: invalid parameters" },
     adoptsOn409: false,
+    deprovisions: false,
+  });
+
+  it("deprovision → PermanentError that says what to do (the legacy API documents no delete); nothing is sent", async () => {
+    const server = current();
+    const user = sampleUser();
+    const { internalId } = await legacy(server).provision(user);
+    const before = server.requests.length;
+    const error = await rejectionOf(legacy(server).deprovision({ internalId, externalId: user.externalId }));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error.message).toContain(internalId);
+    expect(error.message).toContain("BEYOND_IDENTITY_API=v1");
+    expect(server.requests).toHaveLength(before);
+    expect(server.users.has(internalId)).toBe(true);
   });
 
   it("sends all five required fields and stores internal_id", async () => {

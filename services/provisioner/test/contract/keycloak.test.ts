@@ -89,6 +89,29 @@ describe("Keycloak admin REST adapter against its contract server", () => {
     expect(server.users.size).toBe(2);
   });
 
+  it("deletes with DELETE /admin/realms/{realm}/users/{id} and the service-account token", async () => {
+    const server = current();
+    const user = sampleUser();
+    const adapter = adapterFor(server);
+    const { internalId } = await adapter.provision(user);
+    expect(await adapter.deprovision({ internalId, externalId: user.externalId })).toEqual({ outcome: "deleted" });
+    const [request] = server.requestsFor("delete");
+    expect(request?.path).toBe(`/admin/realms/${server.realm}/users/${internalId}`);
+    expect(request?.headers.authorization).toMatch(/^Bearer token-/);
+  });
+
+  it("the server answers Keycloak's 404 {error} for an unknown user id", async () => {
+    const server = current();
+    const tokenResponse = await fetch(`${server.url}/realms/${server.realm}/protocol/openid-connect/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: server.clientId, client_secret: server.clientSecret }),
+    });
+    const { access_token } = (await tokenResponse.json()) as { access_token: string };
+    const response = await fetch(`${server.url}/admin/realms/${server.realm}/users/no-such-user`, { method: "DELETE", headers: { authorization: `Bearer ${access_token}` } });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: "User not found" });
+  });
+
   it("wrong client credentials → PermanentError from the token endpoint, secret not echoed", async () => {
     const server = current();
     const error = await rejectionOf(adapterFor(server, { clientSecret: "definitely-wrong" }).provision(sampleUser()));

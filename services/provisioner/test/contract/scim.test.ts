@@ -98,6 +98,18 @@ describe("SCIM 2.0 adapter against the RFC 7644 contract server", () => {
     expect(error.message).not.toContain("not-the-token");
   });
 
+  it("deletes with DELETE {base}/Users/{id}, the bearer token and no body; the server answers 204", async () => {
+    const user = sampleUser();
+    const { internalId } = await adapter().provision(user);
+    await adapter().deprovision({ internalId, externalId: user.externalId });
+    const [request] = current().requestsFor("delete");
+    expect(request).toMatchObject({ method: "DELETE", path: `/scim/v2/Users/${internalId}`, rawBody: "" });
+    expect(request?.headers.authorization).toBe(`Bearer ${current().token}`);
+    const again = await fetch(`${current().baseUrl}/Users/${internalId}`, { method: "DELETE", headers: { authorization: `Bearer ${current().token}` } });
+    expect(again.status).toBe(404);
+    expect(await again.json()).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "404" });
+  });
+
   it("a connection refused is retryable", async () => {
     const stopped = adapter();
     await current().close();

@@ -57,6 +57,26 @@ describe("SCIM adapter against a real SCIMMY server", () => {
     expect(error).toBeInstanceOf(PermanentError);
   });
 
+  it("DELETE /Users/{id} through scimmy-routers removes the user (204); a second one is SCIMMY's 404 → not_found", async () => {
+    const user = sampleUser();
+    const { internalId } = await adapter().provision(user);
+    const ref = { internalId, externalId: user.externalId };
+    expect(await adapter().deprovision(ref)).toEqual({ outcome: "deleted" });
+    expect(server.users.has(internalId)).toBe(false);
+    expect(await adapter().deprovision(ref)).toEqual({ outcome: "not_found" });
+    const response = await fetch(`${server.baseUrl}/Users/${internalId}`, { method: "DELETE", headers: { authorization: `Bearer ${server.token}` } });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "404" });
+  });
+
+  it("a wrong bearer token on delete → SCIMMY's 401 → PermanentError, the user stays", async () => {
+    const user = sampleUser();
+    const { internalId } = await adapter().provision(user);
+    const error = await rejectionOf(adapter("wrong").deprovision({ internalId, externalId: user.externalId }));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(server.users.has(internalId)).toBe(true);
+  });
+
   it("a wrong bearer token → SCIMMY's 401 → PermanentError", async () => {
     const error = await rejectionOf(adapter("wrong").provision(sampleUser()));
     expect(error).toBeInstanceOf(PermanentError);

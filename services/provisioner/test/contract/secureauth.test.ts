@@ -123,6 +123,28 @@ describe("Cloudentity / SecureAuth Identity Pools adapter against its contract s
     expect(await response.json()).toMatchObject({ status_code: 400, error_code: "bad_request" });
   });
 
+  it("deletes with systemDeleteUser: DELETE .../pools/{pool}/users/{id} with the client-credentials token", async () => {
+    const server = current();
+    const user = sampleUser();
+    const adapter = adapterFor(server);
+    const { internalId } = await adapter.provision(user);
+    expect(await adapter.deprovision({ internalId, externalId: user.externalId })).toEqual({ outcome: "deleted" });
+    const [request] = server.requestsFor("delete");
+    expect(request?.path).toBe(`/api/identity/${server.tenantId}/system/pools/${server.poolId}/users/${internalId}`);
+    expect(request?.headers.authorization).toMatch(/^Bearer token-/);
+    expect(server.requestsFor("token")).toHaveLength(1);
+  });
+
+  it("a revoked token on delete → one refresh, then the user is deleted", async () => {
+    const server = current();
+    const user = sampleUser();
+    const adapter = adapterFor(server);
+    const { internalId } = await adapter.provision(user);
+    server.revokeTokens();
+    expect(await adapter.deprovision({ internalId, externalId: user.externalId })).toEqual({ outcome: "deleted" });
+    expect(server.requestsFor("token")).toHaveLength(2);
+  });
+
   it("an email taken by another user (not ours) → PermanentError, nothing adopted", async () => {
     const server = current();
     const taken = sampleUser();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { PermanentError, RetryLaterError } from "@signup/queue";
-import type { IdpAdapter } from "../../src/adapters/adapter.ts";
+import type { IdpAdapter, IdpUserRef } from "../../src/adapters/adapter.ts";
 import { rejectionOf, sampleUser } from "./fixtures.ts";
 import type { ContractServer } from "@signup/test/idp-servers";
 
@@ -11,11 +11,14 @@ export type ContractSubject<S extends ContractServer<unknown>> = {
   badRequest: { body: unknown; expectedText: string };
   /** Whether a retry after a 409 adopts the user (false: the vendor offers no lookup). */
   adoptsOn409?: boolean;
+  /** Whether deprovision() deletes at the IdP (false: the vendor documents no delete). */
+  deprovisions?: boolean;
 };
 
 /**
  * The behaviour every adapter shares (issue 3): idempotent create, 409 → adopt, error taxonomy,
- * timeouts. Called inside a vendor's describe(); `current()` gives the test its server.
+ * timeouts; and the same for delete, where 404 means done. Called inside a vendor's describe();
+ * `current()` gives the test its server.
  */
 export function sharedContract<S extends ContractServer<unknown>>(subject: ContractSubject<S>): { current: () => S } {
   let server: S;
@@ -26,6 +29,11 @@ export function sharedContract<S extends ContractServer<unknown>>(subject: Contr
     await server.close();
   });
   const adapter = () => subject.adapter(server);
+  const provisioned = async (): Promise<IdpUserRef> => {
+    const user = sampleUser();
+    const { internalId } = await adapter().provision(user);
+    return { internalId, externalId: user.externalId };
+  };
 
   it("creates the user once and returns the IdP's id", async () => {
     const result = await adapter().provision(sampleUser());
@@ -107,6 +115,63 @@ export function sharedContract<S extends ContractServer<unknown>>(subject: Contr
     expect(await rejectionOf(adapter().provision(sampleUser()))).toBeInstanceOf(PermanentError);
     expect(await rejectionOf(adapter().provision(sampleUser()))).toBeInstanceOf(PermanentError);
   });
+
+  if (subject.deprovisions !== false) {
+    it("deprovision deletes the user with one DELETE", async () => {
+      const user = await provisioned();
+      expect(await adapter().deprovision(user)).toEqual({ outcome: "deleted" });
+      expect(server.users.has(user.internalId)).toBe(false);
+      expect(server.requestsFor("delete")).toHaveLength(1);
+    });
+
+    it("a second deprovision → not_found, not an error", async () => {
+      const user = await provisioned();
+      await adapter().deprovision(user);
+      expect(await adapter().deprovision(user)).toEqual({ outcome: "not_found" });
+      expect(server.requestsFor("delete")).toHaveLength(2);
+    });
+
+    it("410 Gone on delete counts as not_found too", async () => {
+      const user = await provisioned();
+      server.faults.add("delete", { type: "status", status: 410 });
+      expect(await adapter().deprovision(user)).toEqual({ outcome: "not_found" });
+    });
+
+    it("500 on delete → retryable error; the user stays until the retry deletes it", async () => {
+      const user = await provisioned();
+      server.faults.add("delete", { type: "status", status: 500 });
+      const error = await rejectionOf(adapter().deprovision(user));
+      expect(error).not.toBeInstanceOf(PermanentError);
+      expect(error).not.toBeInstanceOf(RetryLaterError);
+      expect(server.users.has(user.internalId)).toBe(true);
+      expect(await adapter().deprovision(user)).toEqual({ outcome: "deleted" });
+    });
+
+    it("429 on delete → RetryLaterError with the Retry-After delay", async () => {
+      const user = await provisioned();
+      server.faults.add("delete", { type: "rate-limit", retryAfter: "3" });
+      const error = await rejectionOf(adapter().deprovision(user));
+      expect(error).toBeInstanceOf(RetryLaterError);
+      expect((error as RetryLaterError).delayMs).toBe(3_000);
+      expect(server.users.has(user.internalId)).toBe(true);
+    });
+
+    it("a hung delete times out with a retryable error", async () => {
+      const user = await provisioned();
+      server.faults.add("delete", { type: "hang" });
+      const started = Date.now();
+      const error = await rejectionOf(adapter().deprovision(user));
+      expect(error.message).toMatch(/DELETE .* timed out after \d+ ms/);
+      expect(error).not.toBeInstanceOf(PermanentError);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
+
+    it("403 on delete → PermanentError", async () => {
+      const user = await provisioned();
+      server.faults.add("delete", { type: "status", status: 403 });
+      expect(await rejectionOf(adapter().deprovision(user))).toBeInstanceOf(PermanentError);
+    });
+  }
 
   return { current: () => server };
 }
