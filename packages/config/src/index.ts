@@ -62,12 +62,15 @@ export const common = {
 
 /**
  * How long a worker holds a job before others may take it over, and how often workers look for
- * jobs whose holder died (BullMQ "stalled" jobs): a killed worker's job runs again after about
- * lock + interval. Shorter means faster recovery but more Redis traffic.
+ * jobs whose holder died (BullMQ "stalled" jobs): a killed worker's job runs again after at most
+ * lock + interval (5 s + 4 s by default). The lock is renewed every lock/2, so a false stall needs
+ * the event loop blocked for seconds, which these I/O-bound workers never do. A job may stall a few
+ * times (a worker killed repeatedly) before it counts as failed.
  */
 export const workerTuning = {
-  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
-  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(5_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(4_000),
+  WORKER_MAX_STALLED: z.coerce.number().int().min(1).max(100).default(5),
 };
 
 export const smtpUrl = url(["smtp:", "smtps:"]);
@@ -85,3 +88,6 @@ export const duration = z.string().transform((value, ctx) => {
 });
 
 export const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** On SIGTERM: stop taking work, finish what is in flight within this, then exit. */
+export const shutdownTimeout = { SHUTDOWN_TIMEOUT: duration.default(25_000) };

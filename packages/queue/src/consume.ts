@@ -26,6 +26,8 @@ export type ConsumerOptions<Q extends QueueName> = {
   /** See workerTuning in @signup/config. */
   lockMs?: number;
   stalledIntervalMs?: number;
+  /** How often a job may be found stalled (its worker died) before it counts as failed. */
+  maxStalledCount?: number;
   /** Called once when a job becomes a dead letter (attempts exhausted or a permanent error). */
   onDeadLetter?: (event: EventOf<EventsOf<Q>>, error: Error) => Promise<void>;
 };
@@ -72,8 +74,10 @@ export function startConsumer<Q extends QueueName>(options: ConsumerOptions<Q>):
       connection: options.connection,
       concurrency: options.concurrency ?? 5,
       prefix: options.prefix,
-      lockDuration: options.lockMs,
-      stalledInterval: options.stalledIntervalMs,
+      // BullMQ refuses an explicit undefined here, so only what was set is passed.
+      ...(options.lockMs !== undefined ? { lockDuration: options.lockMs } : {}),
+      ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
+      ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
     },
   );
 
@@ -90,6 +94,7 @@ export function startConsumer<Q extends QueueName>(options: ConsumerOptions<Q>):
     }
     options.onDeadLetter(event, error).catch((e: unknown) => logger.error({ err: e }, "onDeadLetter failed"));
   });
+  worker.on("stalled", (jobId) => logger.warn({ queue, jobId }, "job stalled (its worker died or hung); running it again"));
   worker.on("error", (error) => logger.error({ queue, err: error.message }, "worker error"));
   return worker;
 }

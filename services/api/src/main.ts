@@ -1,4 +1,4 @@
-import { common, duration, httpUrl, integer, loadConfigOrExit } from "@signup/config";
+import { common, duration, httpUrl, integer, loadConfigOrExit, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { closeOnSignal, createRedis, openQueues } from "@signup/queue";
@@ -19,6 +19,7 @@ const origins = z.string().default("").transform((value, ctx) => {
 });
 
 const config = loadConfigOrExit("api", {
+  ...shutdownTimeout,
   DATABASE_URL: common.DATABASE_URL,
   REDIS_URL: common.REDIS_URL.optional(),
   LOG_LEVEL: common.LOG_LEVEL,
@@ -96,4 +97,4 @@ const site = {
 const app = await buildApp({ db, redis, queues, logger, adminToken: config.ADMIN_TOKEN, site, signingKeys, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY });
 await app.listen({ port: config.PORT, host: config.HOST });
 
-closeOnSignal(logger, [() => app.close(), () => queues?.close(), () => redis?.disconnect(), close]);
+closeOnSignal(logger, [() => app.close(), () => queues?.close(), () => redis?.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });

@@ -1,10 +1,11 @@
-import { common, duration, integer, loadConfigOrExit } from "@signup/config";
+import { common, duration, integer, loadConfigOrExit, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis } from "@signup/queue";
 import { startLifecycle } from "./start-lifecycle.ts";
 
 const config = loadConfigOrExit("lifecycle", {
+  ...shutdownTimeout,
   DATABASE_URL: common.DATABASE_URL,
   REDIS_URL: common.REDIS_URL,
   LOG_LEVEL: common.LOG_LEVEL,
@@ -27,4 +28,4 @@ const lifecycle = await startLifecycle({
   settings: { remindAfterMs: config.SIGNUP_REMIND_AFTER, abandonAfterMs: config.SIGNUP_ABANDON_AFTER, batchSize: config.LIFECYCLE_BATCH_SIZE, everyMs: config.LIFECYCLE_EVERY },
 });
 logger.info("lifecycle started");
-closeOnSignal(logger, [() => lifecycle.close(), () => redis.disconnect(), close]);
+closeOnSignal(logger, [() => lifecycle.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });

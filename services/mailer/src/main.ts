@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { queueNames } from "@signup/contracts";
-import { common, duration, httpUrl, integer, loadConfigOrExit, smtpUrl, workerTuning } from "@signup/config";
+import { common, duration, httpUrl, integer, loadConfigOrExit, smtpUrl, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
@@ -13,6 +13,7 @@ import { sendSignUpVerification, sendVerification } from "./handlers/send-verifi
 import { smtpSender } from "./smtp-sender.ts";
 
 const config = loadConfigOrExit("mailer", {
+  ...shutdownTimeout,
   DATABASE_URL: common.DATABASE_URL,
   REDIS_URL: common.REDIS_URL,
   LOG_LEVEL: common.LOG_LEVEL,
@@ -49,6 +50,7 @@ const worker = startConsumer({
   prefix: config.QUEUE_PREFIX,
   lockMs: config.WORKER_LOCK_MS,
   stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+  maxStalledCount: config.WORKER_MAX_STALLED,
   logger,
   concurrency: config.MAILER_CONCURRENCY,
   handlers: {
@@ -61,4 +63,4 @@ const worker = startConsumer({
   },
 });
 logger.info("mailer started");
-closeOnSignal(logger, [() => worker.close(), () => smtp.close(), () => redis.disconnect(), close]);
+closeOnSignal(logger, [() => worker.close(), () => smtp.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });

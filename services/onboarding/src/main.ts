@@ -1,5 +1,5 @@
 import { queueNames } from "@signup/contracts";
-import { common, integer, loadConfigOrExit, workerTuning } from "@signup/config";
+import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
@@ -7,6 +7,7 @@ import { applyInvite } from "./handlers/apply-invite.ts";
 import { onboardUser } from "./handlers/onboard-user.ts";
 
 const config = loadConfigOrExit("onboarding", {
+  ...shutdownTimeout,
   DATABASE_URL: common.DATABASE_URL,
   REDIS_URL: common.REDIS_URL,
   LOG_LEVEL: common.LOG_LEVEL,
@@ -26,6 +27,7 @@ const worker = startConsumer({
   prefix: config.QUEUE_PREFIX,
   lockMs: config.WORKER_LOCK_MS,
   stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+  maxStalledCount: config.WORKER_MAX_STALLED,
   logger,
   concurrency: config.ONBOARDING_CONCURRENCY,
   handlers: {
@@ -34,4 +36,4 @@ const worker = startConsumer({
   },
 });
 logger.info("onboarding started");
-closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close]);
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });

@@ -1,5 +1,5 @@
 import { queueNames } from "@signup/contracts";
-import { common, integer, loadConfigOrExit, workerTuning } from "@signup/config";
+import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
@@ -8,6 +8,7 @@ import { deprovisionUser, recordDeprovisionFailed } from "./handlers/deprovision
 import { markProvisioningFailed, provisionUser } from "./handlers/provision-user.ts";
 
 const config = loadConfigOrExit("provisioner", {
+  ...shutdownTimeout,
   DATABASE_URL: common.DATABASE_URL,
   REDIS_URL: common.REDIS_URL,
   LOG_LEVEL: common.LOG_LEVEL,
@@ -31,6 +32,7 @@ const worker = startConsumer({
   prefix: config.QUEUE_PREFIX,
   lockMs: config.WORKER_LOCK_MS,
   stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+  maxStalledCount: config.WORKER_MAX_STALLED,
   logger,
   concurrency: config.PROVISIONER_CONCURRENCY,
   handlers: {
@@ -42,4 +44,4 @@ const worker = startConsumer({
     event.type === "UserRegistered" ? markProvisioningFailed(event, error, deps) : recordDeprovisionFailed(event, error, deps),
 });
 logger.info({ idp: config.IDP }, "provisioner started");
-closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close]);
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });

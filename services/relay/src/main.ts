@@ -1,10 +1,11 @@
-import { common, integer, loadConfigOrExit } from "@signup/config";
+import { common, integer, loadConfigOrExit, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { closeOnSignal, createPublisher, createRedis } from "@signup/queue";
 import { runRelay } from "./run-relay.ts";
 
 const config = loadConfigOrExit("relay", {
+  ...shutdownTimeout,
   DATABASE_URL: common.DATABASE_URL,
   REDIS_URL: common.REDIS_URL,
   LOG_LEVEL: common.LOG_LEVEL,
@@ -25,4 +26,4 @@ const publisher = createPublisher(redis, { prefix: config.QUEUE_PREFIX, attempts
 const relay = runRelay({ db, sql, publisher, logger, pollMs: config.RELAY_POLL_MS, batchSize: config.RELAY_BATCH_SIZE });
 logger.info("relay started");
 
-closeOnSignal(logger, [() => relay.stop(), () => publisher.close(), () => redis.disconnect(), close]);
+closeOnSignal(logger, [() => relay.stop(), () => publisher.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { common, integer, loadConfigOrExit, workerTuning } from "@signup/config";
+import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { checkRedisPolicy, closeOnSignal, createRedis } from "@signup/queue";
@@ -8,6 +8,7 @@ import { smsUrl } from "./providers/sms-url.ts";
 import { startSmsWorker } from "./start-sms-worker.ts";
 
 const config = loadConfigOrExit("sms", {
+  ...shutdownTimeout,
   DATABASE_URL: common.DATABASE_URL,
   REDIS_URL: common.REDIS_URL,
   LOG_LEVEL: common.LOG_LEVEL,
@@ -32,9 +33,10 @@ const worker = startSmsWorker({
   prefix: config.QUEUE_PREFIX,
   lockMs: config.WORKER_LOCK_MS,
   stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+  maxStalledCount: config.WORKER_MAX_STALLED,
   logger,
   concurrency: config.SMS_CONCURRENCY,
   deps: { db, provider, productName: config.PRODUCT_NAME },
 });
 logger.info({ provider: provider.name }, "sms started");
-closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close]);
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });

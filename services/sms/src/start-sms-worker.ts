@@ -13,16 +13,13 @@ export type SmsWorkerOptions = {
   concurrency?: number;
   lockMs?: number;
   stalledIntervalMs?: number;
+  maxStalledCount?: number;
 };
 
 /** The consumer of queue "sms": main.ts runs it as a process, the tests in-process. */
-export function startSmsWorker({ deps, lockMs = 30_000, stalledIntervalMs = 30_000, ...consumer }: SmsWorkerOptions): Worker {
+export function startSmsWorker({ deps, ...consumer }: SmsWorkerOptions): Worker {
   return startConsumer({
     ...consumer,
-    // startConsumer hands these to BullMQ as given, and BullMQ refuses an explicit undefined; the
-    // defaults are workerTuning's.
-    lockMs,
-    stalledIntervalMs,
     queue: queueNames.sms,
     handlers: { PhoneVerificationPrepared: (event, { logger }) => sendPhoneCode(event, deps, logger) },
   });
