@@ -1,5 +1,5 @@
-// `pnpm test`: install from the lockfile, type-check, run every vitest suite, and close with the
-// one line CI reads: "N passed, N failed[, N skipped]". Exits non-zero on any failure.
+// `pnpm test`: install from the lockfile, build, type-check, run every vitest suite, and close with
+// the one line CI reads: "N passed, N failed[, N skipped]". Exits non-zero on any failure.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
@@ -10,6 +10,11 @@ const close = (passed, failed, skipped, code) => {
 };
 
 if (run("pnpm", ["install", "--frozen-lockfile", "--reporter=silent"]) !== 0) close(0, 1, 0, 1);
+// The SDK's browser bundle: the web service serves it and refuses to start without it.
+if (run("pnpm", ["build"]) !== 0) {
+  console.error("build failed");
+  close(0, 1, 0, 1);
+}
 if (run("pnpm", ["exec", "tsc", "-p", "tsconfig.json", "--noEmit"]) !== 0) {
   console.error("type-check failed");
   close(0, 1, 0, 1);

@@ -5,7 +5,8 @@ import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { freePort } from "./free-port.ts";
 import { startInboxWeb } from "./inbox-web.ts";
 import { redisInstallHint, hasRedisServer, startRedisServer } from "./redis-server.ts";
-import { repoRoot, serviceNames, spawnService, type ServiceProcess } from "./services.ts";
+import { repoRoot, serviceNames, spawnService, type ServiceName, type ServiceProcess } from "./services.ts";
+import { devSigningKey } from "./signing-key.ts";
 import { startSmtpSink } from "./smtp-sink.ts";
 import { waitUntil } from "./wait.ts";
 
@@ -17,6 +18,12 @@ const env = process.env;
 const dataDir = join(repoRoot, ".data");
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
 const stops: Array<() => Promise<unknown>> = [];
+
+/** The first free port from `first` on (a few tries), so the web is at 3001 whenever it can be. */
+async function portFrom(first: number): Promise<number> {
+  for (let port = first; port < first + 10; port++) if ((await freePort(port)) === port) return port;
+  return freePort();
+}
 
 async function main() {
   let databaseUrl = env.DATABASE_URL;
@@ -52,6 +59,8 @@ async function main() {
   const port = env.PORT ?? "3000";
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
   const adminToken = env.ADMIN_TOKEN ?? devAdminToken(join(dataDir, "admin-token"));
+  const webPort = await portFrom(3001);
+  const webUrl = `http://localhost:${webPort}`;
   const serviceEnv = {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
@@ -60,12 +69,21 @@ async function main() {
     PORT: port,
     ADMIN_TOKEN: adminToken,
     LOG_LEVEL: env.LOG_LEVEL ?? "info",
+    SIGNING_KEY: env.SIGNING_KEY ?? devSigningKey(join(dataDir, "signing-key.pem")),
+    // The web front-end calls the API from the browser and is where verify tabs are sent back to.
+    CORS_ORIGINS: env.CORS_ORIGINS ?? webUrl,
+    REDIRECT_ALLOWLIST: env.REDIRECT_ALLOWLIST ?? webUrl,
+    APP_URL: env.APP_URL ?? `${webUrl}/`,
   };
+  // The web gets an environment of its own: its PORT must never reach the API, and a front-end
+  // has no use for the database, the admin token or the signing key.
+  const webEnv = { PORT: String(webPort), API_URL: publicUrl, APP_URL: env.APP_URL ?? "/", LOG_LEVEL: serviceEnv.LOG_LEVEL };
+  const envFor = (name: ServiceName): Record<string, string> => (name === "web" ? webEnv : serviceEnv);
 
   const running = new Map<string, ServiceProcess>();
   let stopping = false;
-  const launch = (name: (typeof serviceNames)[number], restarts = 0) => {
-    const service = spawnService(name, serviceEnv, (who, chunk) => {
+  const launch = (name: ServiceName, restarts = 0) => {
+    const service = spawnService(name, envFor(name), (who, chunk) => {
       for (const line of chunk.toString().split("\n")) if (line) process.stdout.write(`[${who}] ${line}\n`);
     });
     running.set(name, service);
@@ -86,9 +104,11 @@ async function main() {
   });
 
   await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, { timeoutMs: 60_000, what: "the API" });
+  await waitUntil(async () => (await fetch(`http://127.0.0.1:${webPort}/healthz`)).ok, { timeoutMs: 60_000, what: "the web front-end" });
   say("");
   say(`signup-pipeline is running.`);
-  say(`  Sign-up page   ${publicUrl}/signup`);
+  say(`  Sign-up page   ${webUrl}/signup`);
+  say(`  Web            ${webUrl}   (the reference front-end; a completed sign-up lands on ${env.APP_URL ?? `${webUrl}/`})`);
   say(`  API            ${publicUrl}   (POST /account/register; OpenAPI at ${publicUrl}/docs)`);
   if (inboxUrl) say(`  Dev inbox      ${inboxUrl}`);
   say(`  Queues         ${publicUrl}/admin/queues   (any user name, the admin token as password)`);

@@ -1,6 +1,7 @@
-const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+import { fileURLToPath } from "node:url";
 
-/** For text and attribute values in HTML we write: pages, mail templates, the dev inbox. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => entities[ch] ?? ch);
-}
+export { escapeHtml } from "./escape.ts";
+export { Html, html, layout, type PageOptions } from "./template.ts";
+
+/** The stylesheet every page shares (app.css); the API and the web serve it from here. */
+export const sharedAssetsDir = fileURLToPath(new URL("../assets/", import.meta.url));
