@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import cors from "@fastify/cors";
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
@@ -7,6 +6,7 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Database } from "@signup/db";
+import { sharedAssetsDir } from "@signup/html";
 import type { QueueSet } from "@signup/queue";
 import type { Logger } from "@signup/logger";
 import { requireAdminToken } from "./admin-auth.ts";
@@ -76,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     global: false,
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: "rate_limited", message: `Too many requests; try again in ${Math.ceil(context.ttl / 1_000)} s.` }),
   });
-  await app.register(fastifyStatic, { root: fileURLToPath(new URL("../assets/", import.meta.url)), prefix: "/assets/", cacheControl: true, maxAge: "1h" });
+  await app.register(fastifyStatic, { root: sharedAssetsDir, prefix: "/assets/", cacheControl: true, maxAge: "1h" });
 
   registerMetrics(app, deps);
   healthRoutes(app, deps);

@@ -1,5 +1,8 @@
 import type { TokenFailure } from "../account/verify-token.ts";
-import { html, layout } from "./html.ts";
+import { html, layout as sharedLayout, type PageOptions } from "@signup/html";
+
+/** The API's few pages (behind the links in mails) share the web's stylesheet and need no script. */
+const layout = (options: Omit<PageOptions, "stylesheet">) => sharedLayout({ ...options, stylesheet: "/assets/app.css" });
 
 export type PageContext = { productName: string; appUrl: string };
 
