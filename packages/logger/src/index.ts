@@ -26,7 +26,19 @@ export const redactPaths = [
 export function redactUrl(url: string): string {
   return url
     .replace(/(\/account\/verify\/)[^/?#]+/, "$1[redacted]")
-    .replace(/([?&](?:token|code|ticket|completion_token)=)[^&#]*/gi, "$1[redacted]");
+    .replace(/([?&](?:token|code|ticket|completion_token)=)[^&#]*/gi, "$1[redacted]")
+    .replace(/([?&](?:email|phone|phoneNumber)=)([^&#]*)/gi, (_, key: string, value: string) => key + maskContact(decodeURIComponent(value.replace(/\+/g, " "))));
+}
+
+/**
+ * An address or number as logs may show it: enough to tell two apart while debugging, not enough
+ * to contact anyone ("a•••@example.com", "+44•••58").
+ */
+export function maskContact(value: string): string {
+  const at = value.lastIndexOf("@");
+  if (at > 0) return `${value[0]}•••${value.slice(at)}`;
+  const digits = value.replace(/[^\d+]/g, "");
+  return digits.length > 4 ? `${digits.slice(0, 3)}•••${digits.slice(-2)}` : "•••";
 }
 
 export function createLogger(options: { name: string; level?: string } & LoggerOptions, destination?: DestinationStream): Logger {

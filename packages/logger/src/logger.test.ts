@@ -57,3 +57,11 @@ describe("log redaction", () => {
     expect(line.code).toBe("E_SOMETHING");
   });
 });
+
+describe("addresses in URLs", () => {
+  it("are masked, whatever their encoding", () => {
+    expect(redactUrl("/admin/users?email=resource.person%40example.com&x=1")).toBe("/admin/users?email=r•••@example.com&x=1");
+    expect(redactUrl("/signup/check-email?email=a@b.test")).toBe("/signup/check-email?email=a•••@b.test");
+    expect(redactUrl("/x?phoneNumber=%2B442079460958")).toBe("/x?phoneNumber=+44•••58");
+  });
+});
