@@ -51,10 +51,45 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL with scheme ${protocols.join(" or ")}`);
 
+/**
+ * `redis+cluster://[[user]:password@]host:port,host:port,...` (`rediss+cluster:` for TLS), which
+ * the WHATWG URL parser refuses for its comma list of hosts. The same grammar as parseClusterUrl
+ * in @signup/queue, which opens the connection (the two packages do not depend on each other).
+ */
+const isRedisClusterUrl = (value: string) => {
+  const match = /^rediss?\+cluster:\/\/([^/?#]*)\/?$/i.exec(value.trim());
+  if (!match) return false;
+  const authority = match[1] ?? "";
+  const at = authority.lastIndexOf("@");
+  if (at >= 0) {
+    const userinfo = authority.slice(0, at);
+    if (!userinfo.includes(":")) return false;
+    try {
+      decodeURIComponent(userinfo);
+    } catch {
+      return false;
+    }
+  }
+  return authority
+    .slice(at + 1)
+    .split(",")
+    .every((entry) => {
+      const node = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/.exec(entry.trim());
+      const port = Number(node?.[1] ?? 6379);
+      return node !== null && port >= 1 && port <= 65_535;
+    });
+};
+
+const plainRedisUrl = url(["redis:", "rediss:"]);
+const redisUrl = z.string().refine(
+  (value) => (/^rediss?\+cluster:/i.test(value.trim()) ? isRedisClusterUrl(value) : plainRedisUrl.safeParse(value).success),
+  "must be a URL with scheme redis: or rediss:, or for a Redis Cluster redis+cluster://[:password@]host:port,host:port,... (rediss+cluster: for TLS)",
+);
+
 /** Variables more than one service reads; each service composes its own shape from these. */
 export const common = {
   DATABASE_URL: url(["postgres:", "postgresql:"]).describe("PostgreSQL connection URL"),
-  REDIS_URL: url(["redis:", "rediss:"]).describe("Redis connection URL for BullMQ"),
+  REDIS_URL: redisUrl.describe("Redis connection URL for BullMQ, or redis+cluster://host:port,... for a Redis Cluster"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** BullMQ key prefix; a Redis Cluster needs a hash tag here, e.g. "{signup}". */
   QUEUE_PREFIX: z.string().min(1).default("bull"),

@@ -1,13 +1,13 @@
 import { sql } from "@signup/db";
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
 import type { Database } from "@signup/db";
+import { checkRedisReady, type RedisConnection } from "@signup/queue";
 import { docs } from "../openapi.ts";
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms).unref())]);
 
-export function healthRoutes(app: FastifyInstance, deps: { db: Database; redis?: Redis }): void {
+export function healthRoutes(app: FastifyInstance, deps: { db: Database; redis?: RedisConnection }): void {
   app.get("/healthz", docs("Liveness", { tags: ["operations"] }), async () => ({ status: "ok" }));
 
   /**
@@ -25,7 +25,7 @@ export function healthRoutes(app: FastifyInstance, deps: { db: Database; redis?:
     };
     const [db, redis] = await Promise.all([
       check(() => deps.db.execute(sql`select 1`)),
-      deps.redis ? check(() => deps.redis!.ping()) : Promise.resolve("not_configured" as const),
+      deps.redis ? check(() => checkRedisReady(deps.redis!)) : Promise.resolve("not_configured" as const),
     ]);
     return reply.status(db === "ok" ? 200 : 503).send({ status: db === "ok" ? (redis === "down" ? "degraded" : "ok") : "down", checks: { db, redis } });
   });
