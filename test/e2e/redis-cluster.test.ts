@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserRegistered } from "@signup/contracts";
 import { assertClusterPrefix, createPublisher, createRedis, RedisConfigError } from "@signup/queue";
+import { spawnService } from "@signup/local-infra";
 import { redisClusterUnavailable, startRedisCluster, startTestSystem, waitUntil, type RedisClusterHandle, type TestSystem } from "@signup/test";
 
 const unavailable = redisClusterUnavailable();
@@ -70,6 +71,11 @@ describe.skipIf(unavailable !== undefined)(`the pipeline on a three-master Redis
     expect(() => assertClusterPrefix(cluster.url, "bull")).toThrow("QUEUE_PREFIX must contain a hash tag such as {signup} on a Redis Cluster");
     expect(() => assertClusterPrefix(cluster.url, "{signup}")).not.toThrow();
     expect(() => assertClusterPrefix("redis://127.0.0.1:6379", "bull")).not.toThrow();
+    // And a service given such a configuration stops at start-up with that line.
+    let output = "";
+    const relay = spawnService("relay", { DATABASE_URL: "postgres://127.0.0.1:1/none", REDIS_URL: cluster.url, QUEUE_PREFIX: "bull" }, (_name, chunk) => (output += chunk.toString()));
+    expect(await relay.exited).toBe(78);
+    expect(output).toContain("QUEUE_PREFIX must contain a hash tag");
 
     // Why: without a hash tag a queue's keys land in different slots and every add fails.
     const connection = createRedis(cluster.url, "producer");

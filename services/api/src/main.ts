@@ -1,7 +1,7 @@
 import { common, duration, httpUrl, integer, loadConfigOrExit, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
-import { closeOnSignal, createRedis, openQueues } from "@signup/queue";
+import { closeOnSignal, createRedis, openQueues, assertClusterPrefixOrExit } from "@signup/queue";
 import { z } from "zod";
 import { loadMetadataValidator } from "./account/metadata-schema.ts";
 import { parseOrigins, type AfterVerify } from "./account/redirects.ts";
@@ -48,6 +48,7 @@ const config = loadConfigOrExit("api", {
   SMS_DAILY_BUDGET: integer(1, 1_000).default(5),
   SIGNUP_URL: httpUrl.optional(),
 });
+assertClusterPrefixOrExit("api", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "api", level: config.LOG_LEVEL });
 

@@ -1,7 +1,7 @@
 import { common, duration, integer, loadConfigOrExit, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
-import { checkRedisPolicy, closeOnSignal, createRedis } from "@signup/queue";
+import { checkRedisPolicy, closeOnSignal, createRedis, assertClusterPrefixOrExit } from "@signup/queue";
 import { startLifecycle } from "./start-lifecycle.ts";
 
 const config = loadConfigOrExit("lifecycle", {
@@ -15,6 +15,7 @@ const config = loadConfigOrExit("lifecycle", {
   LIFECYCLE_EVERY: duration.default(60_000),
   LIFECYCLE_BATCH_SIZE: integer(1, 10_000).default(500),
 });
+assertClusterPrefixOrExit("lifecycle", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "lifecycle", level: config.LOG_LEVEL });
 const { db, close } = connectDb(config.DATABASE_URL, { max: 2, applicationName: "signup-lifecycle" });

@@ -3,7 +3,7 @@ import { queueNames } from "@signup/contracts";
 import { common, duration, httpUrl, integer, loadConfigOrExit, smtpUrl, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
-import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
+import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer, assertClusterPrefixOrExit } from "@signup/queue";
 import { notifyOwner } from "./handlers/notify-owner.ts";
 import { notifyTeamJoined } from "./handlers/notify-team-joined.ts";
 import { sendInvite } from "./handlers/send-invite.ts";
@@ -27,6 +27,7 @@ const config = loadConfigOrExit("mailer", {
   SIGNUP_URL: httpUrl.optional(),
   MAILER_CONCURRENCY: integer(1, 100).default(5),
 });
+assertClusterPrefixOrExit("mailer", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "mailer", level: config.LOG_LEVEL });
 const { db, close } = connectDb(config.DATABASE_URL, { max: config.MAILER_CONCURRENCY + 1, applicationName: "signup-mailer" });

@@ -2,7 +2,7 @@ import { queueNames } from "@signup/contracts";
 import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
-import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
+import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer, assertClusterPrefixOrExit } from "@signup/queue";
 import { applyInvite } from "./handlers/apply-invite.ts";
 import { onboardUser } from "./handlers/onboard-user.ts";
 
@@ -15,6 +15,7 @@ const config = loadConfigOrExit("onboarding", {
   ...workerTuning,
   ONBOARDING_CONCURRENCY: integer(1, 100).default(5),
 });
+assertClusterPrefixOrExit("onboarding", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "onboarding", level: config.LOG_LEVEL });
 const { db, close } = connectDb(config.DATABASE_URL, { max: config.ONBOARDING_CONCURRENCY + 1, applicationName: "signup-onboarding" });

@@ -2,7 +2,7 @@ import { queueNames } from "@signup/contracts";
 import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
-import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer } from "@signup/queue";
+import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer, assertClusterPrefixOrExit } from "@signup/queue";
 import { idpConfigShape, selectAdapter } from "./adapters/select-adapter.ts";
 import { deprovisionUser, recordDeprovisionFailed } from "./handlers/deprovision-user.ts";
 import { markProvisioningFailed, provisionUser } from "./handlers/provision-user.ts";
@@ -19,6 +19,7 @@ const config = loadConfigOrExit("provisioner", {
   // once; the result is typed by IDP, so selectAdapter takes it as it is.
   ...idpConfigShape(process.env.IDP),
 });
+assertClusterPrefixOrExit("provisioner", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "provisioner", level: config.LOG_LEVEL });
 const { db, close } = connectDb(config.DATABASE_URL, { max: config.PROVISIONER_CONCURRENCY + 1, applicationName: "signup-provisioner" });

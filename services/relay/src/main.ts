@@ -1,8 +1,9 @@
-import { common, integer, loadConfigOrExit, shutdownTimeout } from "@signup/config";
+import { common, duration, integer, loadConfigOrExit, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
-import { closeOnSignal, createPublisher, createRedis } from "@signup/queue";
+import { closeOnSignal, createPublisher, createRedis, assertClusterPrefixOrExit } from "@signup/queue";
 import { runRelay } from "./run-relay.ts";
+import { runRetention } from "./retention.ts";
 
 const config = loadConfigOrExit("relay", {
   ...shutdownTimeout,
@@ -15,7 +16,10 @@ const config = loadConfigOrExit("relay", {
   /** Retry policy stamped on each job: attempts, and the first backoff (doubled each retry, with jitter). */
   JOB_ATTEMPTS: integer(1, 100).default(8),
   JOB_BACKOFF_MS: integer(10, 3_600_000).default(1_000),
+  /** Published outbox rows older than this are deleted (in batches, once a minute); "0" keeps them. */
+  OUTBOX_RETENTION: duration.default(7 * 86_400_000),
 });
+assertClusterPrefixOrExit("relay", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "relay", level: config.LOG_LEVEL });
 const { db, sql, close } = connectDb(config.DATABASE_URL, { max: 3, applicationName: "signup-relay" });
@@ -24,6 +28,7 @@ redis.on("error", () => {}); // reconnects on its own; the relay loop reports th
 const publisher = createPublisher(redis, { prefix: config.QUEUE_PREFIX, attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS });
 
 const relay = runRelay({ db, sql, publisher, logger, pollMs: config.RELAY_POLL_MS, batchSize: config.RELAY_BATCH_SIZE });
+const retention = runRetention({ db, logger, retentionMs: config.OUTBOX_RETENTION });
 logger.info("relay started");
 
-closeOnSignal(logger, [() => relay.stop(), () => publisher.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+closeOnSignal(logger, [() => relay.stop(), () => retention.stop(), () => publisher.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });

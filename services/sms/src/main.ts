@@ -2,7 +2,7 @@ import { z } from "zod";
 import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
-import { checkRedisPolicy, closeOnSignal, createRedis } from "@signup/queue";
+import { checkRedisPolicy, closeOnSignal, createRedis, assertClusterPrefixOrExit } from "@signup/queue";
 import { selectProvider } from "./providers/select-provider.ts";
 import { smsUrl } from "./providers/sms-url.ts";
 import { startSmsWorker } from "./start-sms-worker.ts";
@@ -20,6 +20,7 @@ const config = loadConfigOrExit("sms", {
   SMS_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   PRODUCT_NAME: z.string().min(1).default("Signup Pipeline"),
 });
+assertClusterPrefixOrExit("sms", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "sms", level: config.LOG_LEVEL });
 // Jobs spend most of their time waiting on the provider, not holding a connection: a small pool serves many.
