@@ -22,7 +22,10 @@ export type StackOptions = {
   smtpUrl: string;
   queuePrefix: string;
   env?: Record<string, string>;
-  /** Which services to run; the five pipeline services by default. */
+  /**
+   * Which services to run; the five pipeline services by default. "sms" and "lifecycle" are
+   * opt-in here (give the SMS worker its SMS_URL in `env`, e.g. a Twilio contract server's).
+   */
   only?: readonly ServiceName[];
   /** Also run the web front-end (on a port of its own), as if "web" were listed in `only`. */
   web?: boolean;
@@ -31,8 +34,8 @@ export type StackOptions = {
 };
 
 /**
- * Starts the API, the relay and the three workers (and, when asked, the web front-end) as separate
- * OS processes, as production runs them. Their logs go to .test-results/logs/<label>.log for when
+ * Starts the API, the relay and the three workers (and, when asked, the web front-end, the SMS
+ * worker or the lifecycle sweep) as separate OS processes, as production runs them. Their logs go to .test-results/logs/<label>.log for when
  * a test fails.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -57,8 +60,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     QUEUE_PREFIX: options.queuePrefix,
     LOG_LEVEL: "debug",
     RELAY_POLL_MS: "200",
-    // The web calls the API from the browser, and verify tabs are sent back to it.
-    ...(webUrl ? { CORS_ORIGINS: webUrl, REDIRECT_ALLOWLIST: webUrl, APP_URL: `${webUrl}/` } : {}),
+    // The web calls the API from the browser, verify tabs are sent back to it, and invitations link to its form.
+    ...(webUrl ? { CORS_ORIGINS: webUrl, REDIRECT_ALLOWLIST: webUrl, APP_URL: `${webUrl}/`, SIGNUP_URL: `${webUrl}/signup` } : {}),
     ...options.env,
   };
   // A copy of its own: the web's PORT and APP_URL must not reach the API.

@@ -5,12 +5,14 @@ import { fileURLToPath } from "node:url";
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const tsxLoader = createRequire(`${repoRoot}package.json`).resolve("tsx");
 
-export const serviceNames = ["api", "relay", "provisioner", "mailer", "onboarding", "web"] as const;
+/** Every service `pnpm start` runs, each a process of its own (services/<name>/src/main.ts). */
+export const serviceNames = ["api", "relay", "provisioner", "mailer", "onboarding", "sms", "lifecycle", "web"] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /**
- * The pipeline itself, what a test stack starts unless told otherwise. The web front-end is
- * opt-in there: most tests drive the API directly, and a sixth process costs CPU on a 2-core CI.
+ * The pipeline itself, what a test stack starts unless told otherwise. The web front-end, the SMS
+ * worker and the lifecycle sweep are opt-in there (`only`): most tests drive the API's mail flow
+ * directly, and every extra process costs CPU on a 2-core CI.
  */
 export const pipelineServiceNames = ["api", "relay", "provisioner", "mailer", "onboarding"] as const satisfies readonly ServiceName[];
 

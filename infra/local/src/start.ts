@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { runMigrations } from "@signup/db";
 import { devAdminToken } from "./admin-token.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
@@ -11,13 +12,19 @@ import { startSmtpSink } from "./smtp-sink.ts";
 import { waitUntil } from "./wait.ts";
 
 /**
- * `pnpm start`: the whole system on one machine. Each of DATABASE_URL, REDIS_URL and SMTP_URL,
- * when set, replaces the embedded default; everything else runs from this checkout.
+ * `pnpm start`: the whole system on one machine. Each of DATABASE_URL, REDIS_URL, SMTP_URL and
+ * SMS_URL, when set, replaces the embedded default; everything else runs from this checkout.
  */
 const env = process.env;
 const dataDir = join(repoRoot, ".data");
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
 const stops: Array<() => Promise<unknown>> = [];
+
+/** The SMS worker's `log:///path` file, which the dev inbox shows; undefined for other SMS_URLs. */
+function smsFileOf(smsUrl: string): string | undefined {
+  if (!smsUrl.startsWith("log:///")) return undefined;
+  return decodeURIComponent(new URL(smsUrl).pathname);
+}
 
 /** The first free port from `first` on (a few tries), so the web is at 3001 whenever it can be. */
 async function portFrom(first: number): Promise<number> {
@@ -42,12 +49,16 @@ async function main() {
     redisUrl = redis.url;
   }
 
+  // Texts go to a file under .data/ that the dev inbox shows beside the mails (as the SMTP sink's mails).
+  const smsUrl = env.SMS_URL ?? `log://${pathToFileURL(join(dataDir, "dev-sms.jsonl")).pathname}`;
+  const smsFile = smsFileOf(smsUrl);
+
   let smtpUrl = env.SMTP_URL;
   let inboxUrl: string | undefined;
   if (!smtpUrl) {
     const sink = await startSmtpSink({ port: await freePort(2525) });
     const inboxPort = await freePort(8025);
-    const inbox = await startInboxWeb(sink, inboxPort);
+    const inbox = await startInboxWeb(sink, inboxPort, smsFile ? { smsFile } : {});
     stops.push(sink.stop, () => new Promise((resolve) => inbox.close(resolve)));
     smtpUrl = sink.url;
     inboxUrl = `http://localhost:${inboxPort}`;
@@ -74,6 +85,9 @@ async function main() {
     CORS_ORIGINS: env.CORS_ORIGINS ?? webUrl,
     REDIRECT_ALLOWLIST: env.REDIRECT_ALLOWLIST ?? webUrl,
     APP_URL: env.APP_URL ?? `${webUrl}/`,
+    // Invitations link to the web's sign-up page with their ticket (the API's ticketUrl, the mailer's mail).
+    SIGNUP_URL: env.SIGNUP_URL ?? `${webUrl}/signup`,
+    SMS_URL: smsUrl,
   };
   // The web gets an environment of its own: its PORT must never reach the API, and a front-end
   // has no use for the database, the admin token or the signing key.
@@ -110,7 +124,8 @@ async function main() {
   say(`  Sign-up page   ${webUrl}/signup`);
   say(`  Web            ${webUrl}   (the reference front-end; a completed sign-up lands on ${env.APP_URL ?? `${webUrl}/`})`);
   say(`  API            ${publicUrl}   (POST /account/register; OpenAPI at ${publicUrl}/docs)`);
-  if (inboxUrl) say(`  Dev inbox      ${inboxUrl}`);
+  if (inboxUrl) say(`  Dev inbox      ${inboxUrl}   (mail${smsFile ? ", and SMS under \"Text messages\"" : ""})`);
+  else if (smsFile) say(`  Text messages  ${smsFile}`);
   say(`  Queues         ${publicUrl}/admin/queues   (any user name, the admin token as password)`);
   say(`  Admin token    ${adminToken}   (Authorization: Bearer ...)`);
   say(`  Try it:        curl -X POST ${publicUrl}/account/register -H 'content-type: application/json' -d '{"email":"you@example.com"}'`);

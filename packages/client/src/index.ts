@@ -8,6 +8,7 @@ export type { SignUpResource } from "./sign-up.ts";
 export type {
   AttemptVerificationParams,
   ClientOptions,
+  CreateSignUpParams,
   FetchInit,
   FetchLike,
   FieldError,

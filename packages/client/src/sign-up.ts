@@ -3,14 +3,14 @@ import type { Http } from "./http.ts";
 import { createMagicLinkFlow, type MagicLinkFlow, type MagicLinkOptions } from "./magic-link.ts";
 import type { Session, SessionStore } from "./session-store.ts";
 import { toCreated, toSignUp } from "./sign-up-json.ts";
-import type { AttemptVerificationParams, PrepareVerificationParams, SignUp, SignUpParams } from "./types.ts";
+import type { AttemptVerificationParams, CreateSignUpParams, PrepareVerificationParams, SignUp, SignUpParams } from "./types.ts";
 
 export type SignUpResource = {
   /** The latest snapshot the API answered; null before create, and after a restore until reload(). */
   readonly current: SignUp | null;
   /** The sign-up's id; also known right after a restore from storage. */
   readonly id: string | null;
-  create(params: SignUpParams): Promise<SignUp>;
+  create(params: CreateSignUpParams): Promise<SignUp>;
   update(params: SignUpParams): Promise<SignUp>;
   prepareVerification(params: PrepareVerificationParams): Promise<SignUp>;
   attemptVerification(params: AttemptVerificationParams): Promise<SignUp>;

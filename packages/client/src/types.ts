@@ -1,7 +1,7 @@
 // The wire shapes of /tmp/signup-contract.md ("Sign-up resource: HTTP contract"), plus the few
 // platform shapes the SDK touches. Declared locally so the SDK type-checks without the DOM lib.
 
-export type VerificationStrategy = "email_link" | "email_code";
+export type VerificationStrategy = "email_link" | "email_code" | "phone_code";
 export type VerificationStatus = "unverified" | "verified" | "expired" | "failed";
 export type SignUpStatus = "missing_requirements" | "complete" | "abandoned";
 
@@ -42,12 +42,17 @@ export type SignUpParams = {
   username?: string;
   firstName?: string;
   lastName?: string;
+  /** International form ("+44 20 7946 0958"); the API stores it as E.164. */
+  phoneNumber?: string;
   unsafeMetadata?: Record<string, unknown>;
   redirectUrl?: string;
 };
 
+/** Create also takes an invite's ticket (Clerk's "ticket" strategy): it supplies and proves the address. */
+export type CreateSignUpParams = SignUpParams & { strategy?: "ticket"; ticket?: string };
+
 export type PrepareVerificationParams = { strategy: VerificationStrategy; redirectUrl?: string };
-export type AttemptVerificationParams = { strategy: "email_code"; code: string };
+export type AttemptVerificationParams = { strategy: "email_code" | "phone_code"; code: string };
 
 export type FieldError = { field: string; code: string; message: string };
 

@@ -12,7 +12,7 @@ const appUrl = setting("signup-app-url") || "/";
 const { signUp } = createSignUpClient({ baseUrl: apiUrl, storage: sessionStorage });
 
 const signupForm = document.querySelector("form[data-enhance=signup]");
-if (signupForm) enhanceSignup(signupForm, { signUp });
+if (signupForm) enhanceSignup(signupForm, { signUp, appUrl });
 
 const checkEmail = document.getElementById("check-email");
 if (checkEmail) enhanceCheckEmail(checkEmail, { signUp, appUrl });

@@ -9,7 +9,10 @@ const rules = {
     return v.length < min ? `Use at least ${min} characters.` : v.length > max ? `Use at most ${max} characters.` : "";
   },
   username: (v) => (/^[A-Za-z0-9._-]{3,64}$/.test(v) ? "" : "3 to 64 letters, digits, dots, dashes or underscores."),
+  // The API parses the number properly; this only catches the national form it would refuse.
+  phoneNumber: (v) => (/^\+[\d\s().-]{6,30}$/.test(v) ? "" : "Enter a phone number in international form, e.g. +44 20 7946 0958."),
   code: (v) => (/^\d{6}$/.test(v) ? "" : "Enter the 6 digits from the mail."),
+  smsCode: (v) => (/^\d{6}$/.test(v) ? "" : "Enter the 6 digits from the SMS."),
 };
 
 export function showFieldError(form, name, message) {
@@ -36,8 +39,10 @@ export function checkFields(form) {
     if (input.closest("[hidden]")) continue;
     const value = input.value.trim();
     let message = "";
+    // data-rule: two inputs may share a name (the mail's code and the SMS's) but not a message.
+    const rule = rules[input.dataset.rule || input.name];
     if (input.required && !value) message = "Fill this in.";
-    else if (value && rules[input.name]) message = rules[input.name](input.name === "password" ? input.value : value, input);
+    else if (value && rule) message = rule(input.name === "password" ? input.value : value, input);
     showFieldError(form, input.name, message);
     if (message && !first) first = input;
   }

@@ -2,9 +2,12 @@ import { z } from "zod";
 
 const mode = z.enum(["required", "optional", "off"]);
 
-/** GET /account/settings, as the contract publishes it; checked, so a changed API fails here, loudly. */
+/**
+ * GET /account/settings, as the contract publishes it; checked, so a changed API fails here, loudly.
+ * phoneNumber came later: an API that does not list it does not ask for it.
+ */
 const settingsSchema = z.object({
-  fields: z.object({ email: mode, password: mode, username: mode, firstName: mode, lastName: mode }),
+  fields: z.object({ email: mode, password: mode, username: mode, firstName: mode, lastName: mode, phoneNumber: mode.default("off") }),
   password: z.object({ minLength: z.number().int(), maxLength: z.number().int() }).nullable(),
   resendCooldownSeconds: z.number().int().min(0),
 });

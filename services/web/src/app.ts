@@ -11,6 +11,7 @@ import { createSettingsSource, type SettingsSource } from "./account-settings.ts
 import { pageHeaders } from "./page-headers.ts";
 import { errorPage } from "./pages/error-page.ts";
 import { checkEmailRoutes } from "./routes/check-email.ts";
+import { checkPhoneRoutes } from "./routes/check-phone.ts";
 import { homeRoutes } from "./routes/home.ts";
 import type { RouteDeps } from "./routes/route-deps.ts";
 import { signupRoutes } from "./routes/signup.ts";
@@ -54,5 +55,6 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   homeRoutes(app, routeDeps);
   signupRoutes(app, routeDeps);
   checkEmailRoutes(app, routeDeps);
+  checkPhoneRoutes(app, routeDeps);
   return app;
 }

@@ -3,7 +3,7 @@ import type { AccountSettings } from "./account-settings.ts";
 import { missingRequired, readForm, toApiParams, toFormErrors } from "./form-fields.ts";
 
 const settings: AccountSettings = {
-  fields: { email: "required", password: "required", username: "off", firstName: "optional", lastName: "optional" },
+  fields: { email: "required", password: "required", username: "off", firstName: "optional", lastName: "optional", phoneNumber: "off" },
   password: { minLength: 8, maxLength: 128 },
   resendCooldownSeconds: 60,
 };

@@ -1,7 +1,7 @@
 import type { FieldError, SignUp, SignUpParams } from "@signup/client";
 import type { AccountSettings, FieldName } from "./account-settings.ts";
 
-type ApiField = "emailAddress" | "password" | "username" | "firstName" | "lastName";
+type ApiField = "emailAddress" | "password" | "username" | "firstName" | "lastName" | "phoneNumber";
 
 /** The form's names (kept from the first front-end) and the API's names for the same fields. */
 export const apiNames: Record<FieldName, ApiField> = {
@@ -10,8 +10,16 @@ export const apiNames: Record<FieldName, ApiField> = {
   username: "username",
   firstName: "firstName",
   lastName: "lastName",
+  phoneNumber: "phoneNumber",
 };
-const clerkNames: Record<string, FieldName> = { email_address: "email", password: "password", username: "username", first_name: "firstName", last_name: "lastName" };
+const clerkNames: Record<string, FieldName> = {
+  email_address: "email",
+  password: "password",
+  username: "username",
+  first_name: "firstName",
+  last_name: "lastName",
+  phone_number: "phoneNumber",
+};
 const formNames = new Map(Object.entries(apiNames).map(([form, api]) => [api as string, form as FieldName]));
 
 export type FormValues = Partial<Record<FieldName, string>>;
@@ -38,9 +46,9 @@ export function toApiParams(values: FormValues): SignUpParams {
  * A sign-up resource accepts a partial create (the missing fields are listed, not refused); this
  * form is one step, so a required field left blank is an error here, before the API is asked.
  */
-export function missingRequired(values: FormValues, settings: AccountSettings): FieldError[] {
+export function missingRequired(values: FormValues, settings: AccountSettings, suppliedElsewhere: readonly FieldName[] = []): FieldError[] {
   return (Object.keys(apiNames) as FieldName[])
-    .filter((name) => settings.fields[name] === "required" && values[name] === undefined)
+    .filter((name) => settings.fields[name] === "required" && values[name] === undefined && !suppliedElsewhere.includes(name))
     .map((name) => ({ field: name, code: "required", message: "Fill this in." }));
 }
 

@@ -1,5 +1,10 @@
 import { html } from "@signup/html";
+import type { AccountSettings } from "../account-settings.ts";
 import { page, type PageContext } from "./page.ts";
+import { phoneStep } from "./phone-step.ts";
+
+/** What is left to prove, as this server learnt it from its own (cookie) sign-up. */
+export type Steps = { emailPending: boolean; phone: { masked: string; pending: boolean } | null };
 
 export type CheckEmailState = {
   email?: string;
@@ -10,22 +15,42 @@ export type CheckEmailState = {
   resent?: boolean;
   /** No sign-up to act on: say so and link back to the form. */
   restart?: boolean;
+  /** Whether the instance asks for a phone number: the page then carries the SMS step. */
+  phoneField: AccountSettings["fields"]["phoneNumber"];
+  /** Known for a server-held sign-up; without it, check-email.js asks the API and shows the right parts. */
+  steps?: Steps;
+  /** Said once one half is proved: what is left. */
+  notice?: string;
+  phone?: { error?: string; resent?: boolean };
 };
 
+/** "email", "phone" or both: from the sign-up when known, else from what the instance asks for. */
+export function checkPageTitle(state: Pick<CheckEmailState, "steps" | "phoneField">): string {
+  const email = state.steps ? state.steps.emailPending : true;
+  const phone = state.steps ? Boolean(state.steps.phone?.pending) : state.phoneField === "required";
+  return email && phone ? "Check your email and phone" : phone ? "Check your phone" : "Check your email";
+}
+
 /**
- * After sign-up: where to look, the typed-code form and a resend button with its cooldown. Both
- * forms post to this site; with JavaScript, app.js runs the magic-link flow (the page moves on by
- * itself once the link is used elsewhere) and sends the forms through the SDK.
+ * After sign-up: where to look, the typed-code form and a resend button with its cooldown, and,
+ * when the sign-up has a phone number, the same for the SMS. The forms post to this site; with
+ * JavaScript, app.js runs the magic-link flow (the page moves on by itself once the link is used
+ * elsewhere and every code is typed) and sends the forms through the SDK.
  */
 export function checkEmailPage(ctx: PageContext, state: CheckEmailState): string {
   const email = state.email ?? "";
   const cooldown = state.resendCooldownSeconds;
+  const title = checkPageTitle(state);
+  // Hidden only when the number alone is left (a ticket proved the address, or the mail's code was typed).
+  const emailVisible = state.steps ? state.steps.emailPending || !state.steps.phone?.pending : true;
   return page(
     ctx,
-    "Check your email",
-    html`<h1>Check your email</h1>
+    title,
+    html`<h1 id="check-title">${title}</h1>
 <div class="alert" role="alert" id="restart"${state.restart ? "" : html` hidden`}>We cannot find your sign-up in this browser. <a href="/signup">Start again</a>.</div>
 <div id="check-email" data-server-session="${state.serverSession ? "true" : "false"}" class="stack">
+<p role="status" id="step-status"${state.notice ? "" : html` hidden`}>${state.notice ?? ""}</p>
+<section id="email-step" class="stack" aria-label="Your email address"${emailVisible ? "" : html` hidden`}>
 ${email ? html`<p>We sent a link and a code to <strong>${email}</strong>. Open the link, or type the code here.</p>` : html`<p>We sent you a mail with a link and a 6-digit code. Open the link, or type the code here.</p>`}
 <p role="status" id="link-status" class="muted" hidden></p>
 <form method="post" action="/signup/check-email/code" class="stack" id="code-form" novalidate data-enhance="code">
@@ -48,6 +73,14 @@ ${state.serverSession ? html`<form method="post" action="/signup/check-email/con
 <p role="status" id="resend-status" class="muted">${state.resent ? `If the address needs verifying, a new mail is on its way. You can ask again in ${cooldown} seconds.` : "No mail? Check your spam folder, or ask for a new one."}</p>
 <button type="submit" class="secondary">Send a new mail</button>
 </form>
+</section>
+${state.phoneField === "off" && !state.steps?.phone ? "" : phoneStep({
+  email,
+  resendCooldownSeconds: cooldown,
+  visible: Boolean(state.steps?.phone?.pending),
+  ...(state.steps?.phone ? { masked: state.steps.phone.masked } : {}),
+  ...state.phone,
+})}
 </div>`,
   );
 }
