@@ -1,6 +1,7 @@
-import { sql, type SQLWrapper } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { auditLog } from "./schema.ts";
 import type { Executor } from "./client.ts";
+import { insertRowWhere } from "./insert-where.ts";
 
 export type AuditEntry = {
   actor: string;
@@ -12,10 +13,41 @@ export type AuditEntry = {
   data?: Record<string, unknown>;
 };
 
+/** An entry whose values may also be SQL, for a statement that computes them (e.g. from a CTE). */
+export type AuditValues = { [K in keyof AuditEntry]: AuditEntry[K] | SQL };
+
+/**
+ * Every column of audit_log except the two the database fills in, each one required: a column
+ * added to the table is a compile error in auditRow until it is mapped (writers.test.ts checks the
+ * SQL too). This is the only place an entry becomes a row.
+ */
+type AuditRow = { [K in Exclude<keyof typeof auditLog.$inferInsert, "id" | "at">]-?: (typeof auditLog.$inferInsert)[K] | SQL };
+
+function auditRow(entry: AuditValues): AuditRow {
+  return {
+    actor: entry.actor,
+    action: entry.action,
+    userId: entry.userId ?? null,
+    teamId: entry.teamId ?? null,
+    correlationId: entry.correlationId ?? null,
+    eventId: entry.eventId ?? null,
+    data: entry.data ?? {},
+  };
+}
+
+/** The audit INSERT, not yet run: await it, or embed `.getSQL()` in a larger statement. */
+export function auditInsert(db: Executor, entries: AuditValues | AuditValues[]) {
+  return db.insert(auditLog).values((Array.isArray(entries) ? entries : [entries]).map(auditRow));
+}
+
+/** The same entry, written only when `condition` holds (INSERT ... SELECT ... WHERE). */
+export function auditInsertWhere(entry: AuditValues, condition: SQL): SQL {
+  return insertRowWhere(auditLog, auditRow(entry), condition);
+}
+
 export async function appendAudit(tx: Executor, entries: AuditEntry | AuditEntry[]): Promise<void> {
-  const rows = Array.isArray(entries) ? entries : [entries];
-  if (rows.length === 0) return;
-  await tx.insert(auditLog).values(rows.map((entry) => ({ ...entry, data: entry.data ?? {} })));
+  if (Array.isArray(entries) && entries.length === 0) return;
+  await auditInsert(tx, entries);
 }
 
 /**
@@ -26,10 +58,7 @@ export async function appendAudit(tx: Executor, entries: AuditEntry | AuditEntry
 export async function auditedChange(db: Executor, change: SQLWrapper, entry: AuditEntry): Promise<boolean> {
   const rows = await db.execute(sql`
     with change as (${change.getSQL()})
-    insert into ${auditLog} (actor, action, user_id, team_id, correlation_id, event_id, data)
-    select ${entry.actor}, ${entry.action}, ${entry.userId ?? null}::uuid, ${entry.teamId ?? null}::uuid, ${entry.correlationId ?? null},
-           ${entry.eventId ?? null}::uuid, ${JSON.stringify(entry.data ?? {})}::jsonb
-    where exists (select 1 from change)
+    ${auditInsertWhere(entry, sql`exists (select 1 from change)`)}
     returning id`);
   return rows.length > 0;
 }

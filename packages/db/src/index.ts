@@ -4,6 +4,7 @@ export * from "./client.ts";
 export * from "./migrate.ts";
 export * from "./audit.ts";
 export * from "./outbox.ts";
+export * from "./outbox-dead-letters.ts";
 export * from "./inbox.ts";
 export * from "./email.ts";
 export * from "./retry.ts";

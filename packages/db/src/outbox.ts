@@ -1,12 +1,37 @@
+import type { SQL } from "drizzle-orm";
 import { appendAudit, type AuditEntry } from "./audit.ts";
 import { outbox } from "./schema.ts";
 import type { Executor } from "./client.ts";
+import { insertRowWhere } from "./insert-where.ts";
 
 type OutboxEnvelope = { id: string; type: string; correlationId: string };
 
+/**
+ * Every outbox column a writer sets, each one required: a column added to the table is a compile
+ * error in outboxRow until it is mapped here or listed as filled in later (by the database or the
+ * relay; writers.test.ts checks the SQL too). This is the only place an event becomes a row.
+ */
+type OutboxRow = {
+  [K in Exclude<keyof typeof outbox.$inferInsert, "createdAt" | "publishedAt" | "failedAt" | "failedReason">]-?: (typeof outbox.$inferInsert)[K];
+};
+
+function outboxRow(envelope: OutboxEnvelope): OutboxRow {
+  return { id: envelope.id, type: envelope.type, envelope: envelope as Record<string, unknown> };
+}
+
+/** The outbox INSERT, not yet run: await it, or embed `.getSQL()` in a larger statement. */
+export function outboxInsert(db: Executor, envelope: OutboxEnvelope) {
+  return db.insert(outbox).values(outboxRow(envelope));
+}
+
+/** The same row, written only when `condition` holds (INSERT ... SELECT ... WHERE). */
+export function outboxInsertWhere(envelope: OutboxEnvelope, condition: SQL): SQL {
+  return insertRowWhere(outbox, outboxRow(envelope), condition);
+}
+
 /** Call inside the transaction that makes the change the event describes. */
 export async function enqueueEvent(tx: Executor, envelope: OutboxEnvelope): Promise<void> {
-  await tx.insert(outbox).values({ id: envelope.id, type: envelope.type, envelope: envelope as Record<string, unknown> });
+  await outboxInsert(tx, envelope);
 }
 
 /** The event and the audit entry that records it, tied by the event's id and correlation id. */

@@ -199,7 +199,19 @@ export const outbox = pgTable("outbox", {
   envelope: jsonb("envelope").$type<Record<string, unknown>>().notNull(),
   createdAt: createdAt(),
   publishedAt: timestamp("published_at", { withTimezone: true }),
-}, (t) => [index("outbox_unpublished_idx").on(t.createdAt).where(sql`${t.publishedAt} is null`)]);
+  /**
+   * Set by the relay on a row that no contract accepts: such a row can never be delivered, so it
+   * stays here unpublished and is not tried again, a dead letter an operator can see and act on.
+   */
+  failedAt: timestamp("failed_at", { withTimezone: true }),
+  failedReason: text("failed_reason"),
+}, (t) => [
+  // Also holds the few dead letters (unpublished, failed): the relay skips them and the dead-letter
+  // list and gauge read them through this index, so they need none of their own.
+  index("outbox_unpublished_idx").on(t.createdAt).where(sql`${t.publishedAt} is null`),
+  // Retention deletes published rows oldest first in small batches; without it each batch scans the table.
+  index("outbox_published_idx").on(t.publishedAt).where(sql`${t.publishedAt} is not null`),
+]);
 
 /** The inbox: a consumer that has recorded an event id never applies that event again. */
 export const processedEvents = pgTable("processed_events", {

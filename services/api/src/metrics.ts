@@ -1,12 +1,13 @@
-import { count, type Database, isNull, outbox } from "@signup/db";
+import { and, count, countOutboxDeadLetters, type Database, isNull, outbox } from "@signup/db";
 import type { FastifyInstance } from "fastify";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { QueueSet } from "@signup/queue";
 import { docs } from "./openapi.ts";
 
 /**
- * GET /metrics (Prometheus): HTTP traffic, the outbox backlog (events not yet in Redis) and each
- * queue's depth by state, read at scrape time. Queue depth is what workers are scaled on.
+ * GET /metrics (Prometheus): HTTP traffic, the outbox backlog (events not yet in Redis), outbox
+ * rows kept as dead letters and each queue's depth by state, read at scrape time. Queue depth is
+ * what workers are scaled on.
  */
 export function registerMetrics(app: FastifyInstance, deps: { db: Database; queues?: QueueSet }): void {
   const registry = new Registry();
@@ -15,11 +16,19 @@ export function registerMetrics(app: FastifyInstance, deps: { db: Database; queu
   const duration = new Histogram({ name: "http_request_duration_seconds", help: "HTTP request duration", labelNames: ["method", "route"], registers: [registry] });
   new Gauge({
     name: "outbox_unpublished_events",
-    help: "Events committed but not yet published to Redis",
+    help: "Events committed but not yet published to Redis (outbox dead letters not included: they never will be)",
     registers: [registry],
     async collect() {
-      const [row] = await deps.db.select({ n: count() }).from(outbox).where(isNull(outbox.publishedAt));
+      const [row] = await deps.db.select({ n: count() }).from(outbox).where(and(isNull(outbox.publishedAt), isNull(outbox.failedAt)));
       this.set(row?.n ?? 0);
+    },
+  });
+  new Gauge({
+    name: "outbox_dead_letters",
+    help: "Outbox rows no event contract accepts, kept unpublished for an operator (GET /admin/dead-letters?queue=outbox)",
+    registers: [registry],
+    async collect() {
+      this.set(await countOutboxDeadLetters(deps.db));
     },
   });
   new Gauge({

@@ -1,5 +1,5 @@
 import { EmailVerificationPrepared, SignUpAttemptExisting } from "@signup/contracts";
-import { and, appendAudit, auditLog, enqueueEvent, eq, type Executor, gt, ne, outbox, signUps, sql, users } from "@signup/db";
+import { and, appendAudit, auditInsert, enqueueEvent, eq, type Executor, gt, ne, outboxInsertWhere, signUps, sql, users } from "@signup/db";
 import { mailSlotUpdate } from "../account/mail-throttle.ts";
 import { HttpError } from "../http-error.ts";
 import type { SignUpRow } from "./fields.ts";
@@ -52,16 +52,20 @@ export async function prepareEmailVerification(
 /** The owner's own per-address mail slot throttles these, as for a repeated one-shot sign-up. */
 async function noticeExistingAccount(tx: Executor, row: SignUpRow, cooldownMs: number): Promise<void> {
   const event = SignUpAttemptExisting.create({ userId: row.userId!, signUpId: row.id }, { correlationId: row.correlationId });
+  const audit = auditInsert(tx, {
+    actor: "public",
+    action: sql`case when exists (select 1 from event) then 'user.signup_attempt_existing' else 'user.signup_attempt_throttled' end`,
+    userId: row.userId,
+    correlationId: row.correlationId,
+    eventId: sql`(select id from event)`,
+    data: { signUpId: row.id },
+  });
   await tx.execute(sql`
     with slot as (${mailSlotUpdate(tx, eq(users.id, row.userId!), cooldownMs).getSQL()}), event as (
-      insert into ${outbox} (id, type, envelope)
-      select ${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb from slot
+      ${outboxInsertWhere(event, sql`exists (select 1 from slot)`)}
       returning id
     )
-    insert into ${auditLog} (actor, action, user_id, correlation_id, event_id, data)
-    select 'public',
-           case when exists (select 1 from event) then 'user.signup_attempt_existing' else 'user.signup_attempt_throttled' end,
-           ${row.userId}, ${row.correlationId}, (select id from event), ${JSON.stringify({ signUpId: row.id })}::jsonb`);
+    ${audit.getSQL()}`);
 }
 
 /**
