@@ -8,10 +8,19 @@ export type Executor = Pick<Database, "insert" | "select" | "update" | "delete" 
 
 export type DbHandle = { db: Database; sql: postgres.Sql; close(): Promise<void> };
 
-export function connectDb(url: string, options: { max?: number; applicationName?: string } = {}): DbHandle {
+export type ConnectOptions = {
+  max?: number;
+  applicationName?: string;
+  /** Sees every statement sent (its SQL text, never its parameters): for tracing and for counting round trips. */
+  onQuery?: (statement: string) => void;
+};
+
+export function connectDb(url: string, options: ConnectOptions = {}): DbHandle {
+  const onQuery = options.onQuery;
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
+    ...(onQuery ? { debug: (_connection: number, statement: string) => onQuery(statement) } : {}),
     connection: { application_name: options.applicationName ?? "signup-pipeline" },
   });
   return { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };

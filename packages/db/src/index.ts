@@ -8,6 +8,8 @@ export * from "./outbox-dead-letters.ts";
 export * from "./inbox.ts";
 export * from "./email.ts";
 export * from "./retry.ts";
+export * from "./row-from.ts";
+export { insertRowWhere } from "./insert-where.ts";
 // Services build queries with these, from this package only, so the whole workspace shares one
 // drizzle-orm instance whatever optional peers a service happens to install.
 export { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";

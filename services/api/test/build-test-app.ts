@@ -1,3 +1,4 @@
+import type { Database } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { createTestDatabase, type TestDatabase } from "@signup/test";
 import { loadMetadataValidator } from "../src/account/metadata-schema.ts";
@@ -24,11 +25,18 @@ const defaultSite: SiteSettings = {
   signupUrl: "https://web.test/signup",
 };
 
-/** The API in-process (fastify inject) on a database of the test's own; no Redis needed. */
-export async function buildTestApp(site: Partial<SiteSettings> = {}, extra: Partial<Pick<AppDeps, "queues" | "signingKeys" | "corsOrigins">> = {}): Promise<{ app: Awaited<ReturnType<typeof buildApp>>; database: TestDatabase; close(): Promise<void> }> {
-  const database = await createTestDatabase();
+type Extra = Partial<Pick<AppDeps, "queues" | "signingKeys" | "corsOrigins">>;
+
+/** The API in-process over a given database connection, with the test instance's settings. */
+export async function buildAppOn(db: Database, site: Partial<SiteSettings> = {}, extra: Extra = {}) {
   const signingKeys = extra.signingKeys ?? (await loadSigningKeys({ current: undefined }));
-  const app = await buildApp({ db: database.db, logger: createLogger({ name: "api-test", level: "silent" }), adminToken, site: { ...defaultSite, ...site }, ...extra, signingKeys });
+  return buildApp({ db, logger: createLogger({ name: "api-test", level: "silent" }), adminToken, site: { ...defaultSite, ...site }, ...extra, signingKeys });
+}
+
+/** The API in-process (fastify inject) on a database of the test's own; no Redis needed. */
+export async function buildTestApp(site: Partial<SiteSettings> = {}, extra: Extra = {}): Promise<{ app: Awaited<ReturnType<typeof buildApp>>; database: TestDatabase; close(): Promise<void> }> {
+  const database = await createTestDatabase();
+  const app = await buildAppOn(database.db, site, extra);
   return {
     app,
     database,

@@ -26,7 +26,7 @@ export async function registerUser(db: Database, input: NewUser, meta: PrepareSe
         },
         meta,
       );
-      await prepareEmailVerification(tx, row, { strategy: "email_link" }, meta);
+      await prepareEmailVerification(tx, row, { strategy: "email_link" }, meta, { settled: true });
     }));
   } catch (error) {
     throw mapUsernameConflict(error);

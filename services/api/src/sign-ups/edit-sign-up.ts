@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, appendAudit, eq, type Executor, isNull, ne, normalizeEmail, phoneCodes, signUps, sql, users, verificationTokens } from "@signup/db";
+import { and, appendAudit, auditInsert, eq, type Executor, isNull, ne, normalizeEmail, phoneCodes, rowFrom, signUps, sql, users, verificationTokens } from "@signup/db";
 import { HttpError } from "../http-error.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
 import { issueClientToken } from "./client-token.ts";
@@ -60,18 +60,19 @@ export async function createSignUp(tx: Executor, changes: SignUpChanges, ctx: Se
   const correlationId = invite?.correlationId ?? ctx.correlationId;
   await ensureUsernameFree(tx, changes.username, emailAddress === undefined ? null : normalizeEmail(emailAddress));
   const { token, hash } = issueClientToken();
-  const [row] = await tx
-    .insert(signUps)
-    .values({
-      id: randomUUID(),
-      clientTokenHash: hash,
-      correlationId,
-      ...columns({ ...changes, ...(emailAddress !== undefined ? { emailAddress } : {}) }),
-      ...(invite ? { inviteId: invite.inviteId, emailVerifiedAt: sql`now()` } : {}),
-    })
-    .returning();
-  if (!row) throw new Error("insert returned nothing");
-  await appendAudit(tx, { actor: "public", action: "sign_up.created", correlationId, data: { signUpId: row.id, ...(invite ? { strategy: "ticket" } : {}) } });
+  const id = randomUUID();
+  const insert = tx.insert(signUps).values({
+    id,
+    clientTokenHash: hash,
+    correlationId,
+    ...columns({ ...changes, ...(emailAddress !== undefined ? { emailAddress } : {}) }),
+    ...(invite ? { inviteId: invite.inviteId, emailVerifiedAt: sql`now()` } : {}),
+  });
+  // The sign-up and its audit entry in one statement: one round trip fewer on every sign-up.
+  const audit = auditInsert(tx, { actor: "public", action: "sign_up.created", correlationId, data: { signUpId: id, ...(invite ? { strategy: "ticket" } : {}) } });
+  const [raw] = await tx.execute<Record<string, unknown>>(sql`with created as (${insert.returning().getSQL()}), audited as (${audit.getSQL()}) select * from created`);
+  if (!raw) throw new Error("insert returned nothing");
+  const row = rowFrom(signUps, raw);
   if (invite) {
     await appendAudit(tx, { actor: "public", action: "invite.ticket_redeemed", teamId: invite.teamId, correlationId, data: { signUpId: row.id, inviteId: invite.inviteId } });
   }

@@ -1,8 +1,8 @@
-import { appendAudit, eq, type Executor, signUps, sql, users } from "@signup/db";
+import { appendAudit, eq, type Executor, rowFrom, signUps, sql, users } from "@signup/db";
 import type { SignupFields } from "../account/signup-fields.ts";
 import { activateUser } from "../account/activate-user.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
-import { recordUser } from "./record-user.ts";
+import { recordUserCtes } from "./record-user.ts";
 
 export type SettleContext = { fields: SignupFields; requestId: string };
 
@@ -12,20 +12,26 @@ export type SettleContext = { fields: SignupFields; requestId: string };
  * 2. the account recorded once every required field is there,
  * 3. completion once the address is verified: the account becomes active and the sign-up complete.
  * Every public answer reads the row this returns, and nothing in it depends on whether the address
- * was taken except columns no answer shows.
+ * was taken except columns no answer shows. Steps 1 and 2 run the same statements whoever owns the
+ * address (a lookup, then one statement), so timing does not tell a taken address from a new one.
  */
 export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): Promise<SignUpRow> {
   if (row.status !== "missing_requirements") return row;
   let next = row;
-
-  if (next.emailNormalized && !next.ownsUser) next = { ...next, ...(await addressOwner(tx, next.emailNormalized)) };
+  if (next.emailNormalized) {
+    const owner = await addressOwner(tx, next.emailNormalized);
+    if (!next.ownsUser) next = { ...next, ...owner };
+  }
   if (next.phoneNumber) next = { ...next, phoneTaken: await phoneHeldByAnother(tx, next.phoneNumber, next.userId) };
 
   const ready = missingFields(next, ctx.fields).length === 0;
-  if (ready && !next.userId && !next.emailTaken) {
-    const userId = await recordUser(tx, next, { requestId: ctx.requestId });
-    next = userId ? { ...next, userId, ownsUser: true } : { ...next, ...(await addressOwner(tx, next.emailNormalized!)) };
+  const record = ready && !next.userId && !next.emailTaken;
+  let saved = await save(tx, next, record, ctx);
+  if (record && !saved.ownsUser) {
+    // A concurrent sign-up recorded the address first: continue (or be refused by) that account.
+    saved = await save(tx, { ...saved, ...(await addressOwner(tx, saved.emailNormalized!)) }, false, ctx);
   }
+  next = saved;
 
   const proved = next.emailVerifiedAt !== null && (next.phoneNumber === null || next.phoneVerifiedAt !== null);
   if (ready && proved && next.userId && !next.emailTaken && !next.phoneTaken) {
@@ -34,24 +40,27 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): 
     await activateUser(tx, next.userId, { requestId: ctx.requestId, method: "sign_up" });
     // A number joins the account only once proved, so a pending sign-up never blocks it for another.
     if (next.phoneNumber) await tx.update(users).set({ phoneNumber: next.phoneNumber }).where(eq(users.id, next.userId));
-    next = { ...next, status: "complete", completedAt: new Date() };
     await appendAudit(tx, { actor: "user", action: "sign_up.completed", userId: next.userId, correlationId: next.correlationId, data: { signUpId: next.id } });
+    const [completed] = await tx.update(signUps).set({ status: "complete", completedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(signUps.id, next.id)).returning();
+    return completed ?? next;
   }
+  return next;
+}
 
-  const [saved] = await tx
-    .update(signUps)
-    .set({
-      userId: next.userId,
-      ownsUser: next.ownsUser,
-      emailTaken: next.emailTaken,
-      phoneTaken: next.phoneTaken,
-      status: next.status,
-      completedAt: next.status === "complete" ? sql`now()` : null,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(signUps.id, next.id))
-    .returning();
-  return saved ?? next;
+/** The derived columns, and the account when `record` says so, in one statement. */
+async function save(tx: Executor, next: SignUpRow, record: boolean, ctx: SettleContext): Promise<SignUpRow> {
+  const rows = await tx.execute<Record<string, unknown>>(sql`
+    with ${recordUserCtes(next, record, ctx)}
+    update ${signUps} set
+      user_id = coalesce((select id from new_user), ${next.userId}::uuid),
+      owns_user = ${next.ownsUser} or exists (select 1 from new_user),
+      email_taken = ${next.emailTaken},
+      phone_taken = ${next.phoneTaken},
+      updated_at = now()
+    where id = ${next.id}
+    returning *`);
+  if (!rows[0]) throw new Error("sign-up vanished while settling");
+  return rowFrom(signUps, rows[0]);
 }
 
 async function phoneHeldByAnother(tx: Executor, phoneNumber: string, ownUserId: string | null): Promise<boolean> {
