@@ -106,6 +106,11 @@ export const workerTuning = {
   WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(5_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(4_000),
   WORKER_MAX_STALLED: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * PostgreSQL connections per worker process. Jobs spend most of their time waiting on an IdP, an
+   * SMTP or SMS provider, not on the database, so many jobs in flight share a few connections.
+   */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
 };
 
 export const smtpUrl = url(["smtp:", "smtps:"]);

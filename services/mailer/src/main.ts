@@ -25,15 +25,17 @@ const config = loadConfigOrExit("mailer", {
   PRODUCT_NAME: z.string().min(1).default("Signup Pipeline"),
   VERIFY_TOKEN_TTL: duration.default(24 * 3_600_000),
   SIGNUP_URL: httpUrl.optional(),
-  MAILER_CONCURRENCY: integer(1, 100).default(5),
+  // Mail waits on the SMTP server, not the CPU: many in flight, over a pool of SMTP connections.
+  MAILER_CONCURRENCY: integer(1, 1_000).default(50),
+  SMTP_POOL_SIZE: integer(1, 200).default(10),
 });
 assertClusterPrefixOrExit("mailer", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "mailer", level: config.LOG_LEVEL });
-const { db, close } = connectDb(config.DATABASE_URL, { max: config.MAILER_CONCURRENCY + 1, applicationName: "signup-mailer" });
+const { db, close } = connectDb(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: "signup-mailer" });
 const redis = createRedis(config.REDIS_URL, "worker");
 await checkRedisPolicy(redis, logger);
-const smtp = smtpSender(config.SMTP_URL, config.MAIL_FROM);
+const smtp = smtpSender(config.SMTP_URL, config.MAIL_FROM, { poolSize: config.SMTP_POOL_SIZE });
 const deps = {
   db,
   send: smtp.send,

@@ -13,12 +13,12 @@ const config = loadConfigOrExit("onboarding", {
   LOG_LEVEL: common.LOG_LEVEL,
   QUEUE_PREFIX: common.QUEUE_PREFIX,
   ...workerTuning,
-  ONBOARDING_CONCURRENCY: integer(1, 100).default(5),
+  ONBOARDING_CONCURRENCY: integer(1, 1_000).default(20),
 });
 assertClusterPrefixOrExit("onboarding", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "onboarding", level: config.LOG_LEVEL });
-const { db, close } = connectDb(config.DATABASE_URL, { max: config.ONBOARDING_CONCURRENCY + 1, applicationName: "signup-onboarding" });
+const { db, close } = connectDb(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: "signup-onboarding" });
 const redis = createRedis(config.REDIS_URL, "worker");
 await checkRedisPolicy(redis, logger);
 

@@ -14,7 +14,8 @@ const config = loadConfigOrExit("provisioner", {
   LOG_LEVEL: common.LOG_LEVEL,
   QUEUE_PREFIX: common.QUEUE_PREFIX,
   ...workerTuning,
-  PROVISIONER_CONCURRENCY: integer(1, 100).default(5),
+  // IdP calls take tens to hundreds of ms each: sized for that latency, not for the CPU.
+  PROVISIONER_CONCURRENCY: integer(1, 1_000).default(50),
   // IDP and the chosen IdP's own variables, validated in the same pass so every problem is listed at
   // once; the result is typed by IDP, so selectAdapter takes it as it is.
   ...idpConfigShape(process.env.IDP),
@@ -22,7 +23,7 @@ const config = loadConfigOrExit("provisioner", {
 assertClusterPrefixOrExit("provisioner", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "provisioner", level: config.LOG_LEVEL });
-const { db, close } = connectDb(config.DATABASE_URL, { max: config.PROVISIONER_CONCURRENCY + 1, applicationName: "signup-provisioner" });
+const { db, close } = connectDb(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: "signup-provisioner" });
 const redis = createRedis(config.REDIS_URL, "worker");
 await checkRedisPolicy(redis, logger);
 const deps = { db, adapter: selectAdapter(config, { db }) };

@@ -24,7 +24,7 @@ assertClusterPrefixOrExit("sms", config.REDIS_URL, config.QUEUE_PREFIX);
 
 const logger = createLogger({ name: "sms", level: config.LOG_LEVEL });
 // Jobs spend most of their time waiting on the provider, not holding a connection: a small pool serves many.
-const { db, close } = connectDb(config.DATABASE_URL, { max: Math.min(config.SMS_CONCURRENCY, 10) + 1, applicationName: "signup-sms" });
+const { db, close } = connectDb(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: "signup-sms" });
 const redis = createRedis(config.REDIS_URL, "worker");
 await checkRedisPolicy(redis, logger);
 const provider = selectProvider(config.SMS_URL, { logger, timeoutMs: config.SMS_TIMEOUT_MS });
