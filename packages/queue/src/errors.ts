@@ -10,3 +10,22 @@ export class RetryLaterError extends Error {
     super(message);
   }
 }
+
+const defaultRetryAfterMs = 30_000;
+
+/**
+ * How long the other side asked us to wait (HTTP 429): Retry-After is either delta-seconds or an
+ * HTTP-date (RFC 9110 §10.2.3); some vendors (Beyond Identity) send only the draft RateLimit-Reset
+ * seconds, so that is the fallback; 30 s when neither is there or readable.
+ */
+export function retryAfterMs(headers: Headers, now: number = Date.now()): number {
+  const retryAfter = headers.get("retry-after")?.trim();
+  if (retryAfter) {
+    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1_000;
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  const reset = headers.get("ratelimit-reset")?.trim();
+  if (reset && /^\d+$/.test(reset)) return Number(reset) * 1_000;
+  return defaultRetryAfterMs;
+}

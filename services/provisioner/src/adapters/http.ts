@@ -1,4 +1,4 @@
-import { PermanentError, RetryLaterError } from "@signup/queue";
+import { PermanentError, RetryLaterError, retryAfterMs } from "@signup/queue";
 import type { DeprovisionResult } from "./adapter.ts";
 
 /** One HTTP exchange with an IdP, already read: adapters branch on the status themselves. */
@@ -39,7 +39,6 @@ export type DescribeError = (json: unknown, text: string) => string | undefined;
 
 // 4xx that retrying cannot fix. 401 arrives here only after a token refresh was already tried.
 const permanentStatuses = new Set([400, 401, 403, 404, 405, 410, 413, 415, 422]);
-const defaultRetryAfterMs = 30_000;
 
 export type HttpClient = {
   send(request: HttpRequest): Promise<HttpResponse>;
@@ -94,21 +93,6 @@ export function deleteOutcome(http: HttpClient, request: HttpRequest, response: 
   throw http.fail(request, response, describe);
 }
 
-/**
- * Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3). Some vendors (Beyond
- * Identity) send only the draft RateLimit-Reset seconds, so that is the fallback.
- */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number {
-  const retryAfter = headers.get("retry-after")?.trim();
-  if (retryAfter) {
-    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1_000;
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
-  const reset = headers.get("ratelimit-reset")?.trim();
-  if (reset && /^\d+$/.test(reset)) return Number(reset) * 1_000;
-  return defaultRetryAfterMs;
-}
 
 function parseJson(text: string): unknown {
   if (!text) return undefined;

@@ -1,7 +1,6 @@
-import { PermanentError, RetryLaterError } from "@signup/queue";
+import { PermanentError, RetryLaterError, retryAfterMs } from "@signup/queue";
 import { redactProviderText } from "../mask.ts";
 import type { SmsProvider } from "./provider.ts";
-import { retryAfterMs } from "./retry-after.ts";
 
 export type TwilioOptions = {
   accountSid: string;
