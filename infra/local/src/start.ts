@@ -118,7 +118,10 @@ async function main() {
   // The web gets an environment of its own: its PORT must never reach the API, and a front-end
   // has no use for the database, the admin token or the signing key.
   const webEnv = { PORT: String(webPort), API_URL: publicUrl, APP_URL: env.APP_URL ?? "/", LOG_LEVEL: serviceEnv.LOG_LEVEL, SERVICE_RUNTIME: "dist" };
-  const envFor = (name: ServiceName): Record<string, string> => (name === "web" ? webEnv : serviceEnv);
+  // Each worker's /metrics and /healthz on a port of its own (9464, 9465, ... where free); METRICS_PORT=0 turns them off.
+  const metricsPorts = new Map<ServiceName, string>();
+  for (const [index, name] of serviceNames.entries()) metricsPorts.set(name, env.METRICS_PORT === "0" ? "0" : String(await freePort(9464 + index)));
+  const envFor = (name: ServiceName): Record<string, string> => (name === "web" ? webEnv : { ...serviceEnv, METRICS_PORT: metricsPorts.get(name) ?? "0" });
 
   const running = new Map<string, ServiceProcess>();
   let stopping = false;

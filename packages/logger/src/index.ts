@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from "@opentelemetry/api";
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from "pino";
 
 export type { Logger };
@@ -41,11 +42,22 @@ export function maskContact(value: string): string {
   return digits.length > 4 ? `${digits.slice(0, 3)}•••${digits.slice(-2)}` : "•••";
 }
 
+/**
+ * `traceId` and `spanId` of the active span on every line written inside one, so a log line leads
+ * to its trace and back. Read through the OpenTelemetry API alone: with telemetry off there is never
+ * an active span and this adds nothing.
+ */
+export function traceFields(): Record<string, string> {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context && isSpanContextValid(context) ? { traceId: context.traceId, spanId: context.spanId } : {};
+}
+
 export function createLogger(options: { name: string; level?: string } & LoggerOptions, destination?: DestinationStream): Logger {
   const settings: LoggerOptions = {
     ...options,
     level: options.level ?? "info",
     redact: { paths: redactPaths, censor: "[redacted]" },
+    mixin: options.mixin ? (object, level, logger) => ({ ...traceFields(), ...options.mixin?.(object, level, logger) }) : traceFields,
     serializers: {
       ...pino.stdSerializers,
       req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url ?? ""), remoteAddress: req.ip }),

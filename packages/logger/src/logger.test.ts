@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { trace } from "@opentelemetry/api";
+import { describe, expect, it, vi } from "vitest";
 import { createLogger, redactUrl } from "./index.ts";
 
 /** One logged line, parsed: what would reach the log file. */
@@ -63,5 +64,31 @@ describe("addresses in URLs", () => {
     expect(redactUrl("/admin/users?email=resource.person%40example.com&x=1")).toBe("/admin/users?email=r•••@example.com&x=1");
     expect(redactUrl("/signup/check-email?email=a@b.test")).toBe("/signup/check-email?email=a•••@b.test");
     expect(redactUrl("/x?phoneNumber=%2B442079460958")).toBe("/x?phoneNumber=+44•••58");
+  });
+});
+
+describe("trace ids", () => {
+  it("are on lines written inside an active span, and absent outside one", () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ name: "t", level: "info" }, sink);
+    const spanContext = { traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", traceFlags: 1 };
+    // Without a context manager nothing is ever active (telemetry off): the line has no traceId.
+    logger.info("outside");
+    // getActiveSpan reads the active context; stand in for the SDK's context manager for one call.
+    const getActiveSpan = vi.spyOn(trace, "getActiveSpan").mockReturnValue(trace.wrapSpanContext(spanContext));
+    try {
+      logger.child({ queue: "q" }).info("inside");
+    } finally {
+      getActiveSpan.mockRestore();
+    }
+    const [outside, inside] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(outside).not.toHaveProperty("traceId");
+    expect(inside).toMatchObject({ traceId: spanContext.traceId, spanId: spanContext.spanId, queue: "q" });
   });
 });

@@ -1,8 +1,29 @@
+import { performance } from "node:perf_hooks";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { eventsForQueue, events, type EventOf, type EventType, type QueueName, type routes } from "@signup/contracts";
 import type { Logger } from "@signup/logger";
+import { recordJob, spanContextFromTraceparent, withRemoteParent, type JobOutcome } from "@signup/telemetry";
 import { PermanentError, RetryLaterError } from "./errors.ts";
+
+const tracer = trace.getTracer("@signup/queue");
+
+/** What a job's payload says about itself before its contract is checked: enough to trace and count it. */
+function envelopeOf(job: Job): { id?: string; traceparent?: string } {
+  const data = job.data as { id?: unknown; traceparent?: unknown } | null;
+  return {
+    ...(typeof data?.id === "string" ? { id: data.id } : {}),
+    ...(typeof data?.traceparent === "string" ? { traceparent: data.traceparent } : {}),
+  };
+}
+
+/** How an attempt that threw ends: see JobOutcome. */
+function failureOutcome(error: unknown, job: Job): JobOutcome {
+  if (error instanceof DelayedError) return "retry";
+  if (error instanceof UnrecoverableError) return "dead_letter";
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? "dead_letter" : "failed";
+}
 
 /** The events routed to queue Q, computed from the routing table: a missing handler fails to compile. */
 export type EventsOf<Q extends QueueName> = {
@@ -39,36 +60,79 @@ export function startConsumer<Q extends QueueName>(options: ConsumerOptions<Q>):
   const missing = expected.filter((type) => typeof handlers[type] !== "function");
   if (missing.length > 0) throw new Error(`queue ${queue} has no handler for ${missing.join(", ")}`);
 
+  /** One attempt: contract check, handler, and the error taxonomy turned into BullMQ's. */
+  const runJob = async (job: Job, token: string | undefined): Promise<HandlerResult> => {
+    const type = job.name as EventType;
+    const handler = handlers[type];
+    if (!handler || !expected.includes(type)) throw new UnrecoverableError(`queue ${queue} does not handle ${job.name}`);
+    let event: EventOf<EventsOf<Q>>;
+    try {
+      event = events[type].parse(job.data) as EventOf<EventsOf<Q>>;
+    } catch (error) {
+      throw new UnrecoverableError(`invalid ${job.name} payload: ${(error as Error).message}`);
+    }
+    const jobLogger = logger.child({ queue, jobId: job.id, eventId: event.id, correlationId: event.correlationId });
+    try {
+      const result = await (handler as (e: typeof event, ctx: JobContext) => Promise<HandlerResult>)(event, {
+        job,
+        logger: jobLogger,
+        attempt: job.attemptsMade + 1,
+      });
+      jobLogger.info({ outcome: result.outcome }, `${job.name} handled`);
+      return result;
+    } catch (error) {
+      if (error instanceof PermanentError) throw new UnrecoverableError(error.message);
+      if (error instanceof RetryLaterError && token) {
+        jobLogger.warn({ delayMs: error.delayMs }, `${job.name} rate limited: ${error.message}`);
+        await job.moveToDelayed(Date.now() + error.delayMs, token);
+        throw new DelayedError();
+      }
+      throw error;
+    }
+  };
   const worker = new Worker(
     queue,
     async (job, token) => {
-      const type = job.name as EventType;
-      const handler = handlers[type];
-      if (!handler || !expected.includes(type)) throw new UnrecoverableError(`queue ${queue} does not handle ${job.name}`);
-      let event: EventOf<EventsOf<Q>>;
-      try {
-        event = events[type].parse(job.data) as EventOf<EventsOf<Q>>;
-      } catch (error) {
-        throw new UnrecoverableError(`invalid ${job.name} payload: ${(error as Error).message}`);
-      }
-      const jobLogger = logger.child({ queue, jobId: job.id, eventId: event.id, correlationId: event.correlationId });
-      try {
-        const result = await (handler as (e: typeof event, ctx: JobContext) => Promise<HandlerResult>)(event, {
-          job,
-          logger: jobLogger,
-          attempt: job.attemptsMade + 1,
-        });
-        jobLogger.info({ outcome: result.outcome }, `${job.name} handled`);
-        return result;
-      } catch (error) {
-        if (error instanceof PermanentError) throw new UnrecoverableError(error.message);
-        if (error instanceof RetryLaterError && token) {
-          jobLogger.warn({ delayMs: error.delayMs }, `${job.name} rate limited: ${error.message}`);
-          await job.moveToDelayed(Date.now() + error.delayMs, token);
-          throw new DelayedError();
-        }
-        throw error;
-      }
+      const started = performance.now();
+      const envelope = envelopeOf(job);
+      const attempt = job.attemptsMade + 1;
+      // The span's parent is the span that published the event (the relay's, under the one that
+      // wrote it), so the whole sign-up is one trace however many queues it crosses.
+      return withRemoteParent(envelope.traceparent, () =>
+        tracer.startActiveSpan(
+          `process ${queue}`,
+          {
+            kind: SpanKind.CONSUMER,
+            attributes: {
+              "messaging.system": "bullmq",
+              "messaging.operation.type": "process",
+              "messaging.destination.name": queue,
+              "messaging.message.id": String(job.id),
+              "signup.event.type": job.name,
+              ...(envelope.id !== undefined ? { "signup.event.id": envelope.id } : {}),
+              "signup.job.attempt": attempt,
+            },
+          },
+          // Only ids, names and the outcome go on the span, never the event's data.
+          async (span) => {
+            let outcome: JobOutcome = "failed";
+            try {
+              const result = await runJob(job, token);
+              outcome = result.outcome;
+              return result;
+            } catch (error) {
+              outcome = failureOutcome(error, job);
+              // The error's class only: messages may quote an IdP's answer, which may name the user.
+              if (outcome !== "retry") span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+              throw error;
+            } finally {
+              span.setAttribute("signup.job.outcome", outcome);
+              span.end();
+              recordJob(queue, outcome, (performance.now() - started) / 1_000);
+            }
+          },
+        ),
+      );
     },
     {
       connection: options.connection,
@@ -84,7 +148,9 @@ export function startConsumer<Q extends QueueName>(options: ConsumerOptions<Q>):
   worker.on("failed", (job, error) => {
     if (!job) return;
     const final = error instanceof UnrecoverableError || error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
-    logger.warn({ queue, jobId: job.id, attemptsMade: job.attemptsMade, final, err: error.message }, `${job.name} failed`);
+    // Written after the job's span has ended, so the trace id is named here rather than by the mixin.
+    const traceId = spanContextFromTraceparent(envelopeOf(job).traceparent)?.traceId;
+    logger.warn({ queue, jobId: job.id, attemptsMade: job.attemptsMade, final, err: error.message, ...(traceId ? { traceId } : {}) }, `${job.name} failed`);
     if (!final || !options.onDeadLetter) return;
     let event: EventOf<EventsOf<Q>>;
     try {

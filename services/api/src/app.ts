@@ -9,6 +9,7 @@ import type { Database } from "@signup/db";
 import { sharedAssetsDir } from "@signup/html";
 import type { QueueSet } from "@signup/queue";
 import type { Logger } from "@signup/logger";
+import { fastifyTracingPlugin } from "@signup/telemetry";
 import { requireAdminToken } from "./admin-auth.ts";
 import { installErrorHandlers } from "./http-error.ts";
 import { registerMetrics } from "./metrics.ts";
@@ -56,6 +57,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === "string" && correlationIdPattern.test(given) ? given : randomUUID();
     },
   });
+  // First, so its onRoute hook sees every route and its request span encloses every other hook.
+  const tracing = fastifyTracingPlugin();
+  if (tracing) await app.register(tracing);
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-correlation-id", request.id);
   });

@@ -2,6 +2,7 @@ import { common, duration, httpUrl, integer, loadConfigOrExit, shutdownTimeout }
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { closeOnSignal, createRedis, openQueues, assertClusterPrefixOrExit } from "@signup/queue";
+import { startTelemetry } from "@signup/telemetry";
 import { z } from "zod";
 import { loadMetadataValidator } from "./account/metadata-schema.ts";
 import { parseOrigins, type AfterVerify } from "./account/redirects.ts";
@@ -49,6 +50,8 @@ const config = loadConfigOrExit("api", {
   SIGNUP_URL: httpUrl.optional(),
 });
 assertClusterPrefixOrExit("api", config.REDIS_URL, config.QUEUE_PREFIX);
+// Before buildApp: the app registers fastify's instrumentation only when tracing runs.
+const telemetry = await startTelemetry({ serviceName: "api" });
 
 const logger = createLogger({ name: "api", level: config.LOG_LEVEL });
 
@@ -98,4 +101,4 @@ const site = {
 const app = await buildApp({ db, redis, queues, logger, adminToken: config.ADMIN_TOKEN, site, signingKeys, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY });
 await app.listen({ port: config.PORT, host: config.HOST });
 
-closeOnSignal(logger, [() => app.close(), () => queues?.close(), () => redis?.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+closeOnSignal(logger, [() => app.close(), () => queues?.close(), () => redis?.disconnect(), close, () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });

@@ -1,6 +1,8 @@
+import { z } from "zod";
 import { common, duration, integer, loadConfigOrExit, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
+import { startMetricsServer, startTelemetry } from "@signup/telemetry";
 import { checkRedisPolicy, closeOnSignal, createRedis, assertClusterPrefixOrExit } from "@signup/queue";
 import { startLifecycle } from "./start-lifecycle.ts";
 
@@ -14,8 +16,12 @@ const config = loadConfigOrExit("lifecycle", {
   SIGNUP_ABANDON_AFTER: duration.default(7 * 24 * 3_600_000),
   LIFECYCLE_EVERY: duration.default(60_000),
   LIFECYCLE_BATCH_SIZE: integer(1, 10_000).default(500),
+  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
+  HOST: z.string().default("127.0.0.1"),
+  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("lifecycle", config.REDIS_URL, config.QUEUE_PREFIX);
+const telemetry = await startTelemetry({ serviceName: "lifecycle" });
 
 const logger = createLogger({ name: "lifecycle", level: config.LOG_LEVEL });
 const { db, close } = connectDb(config.DATABASE_URL, { max: 2, applicationName: "signup-lifecycle" });
@@ -28,5 +34,6 @@ const lifecycle = await startLifecycle({
   logger,
   settings: { remindAfterMs: config.SIGNUP_REMIND_AFTER, abandonAfterMs: config.SIGNUP_ABANDON_AFTER, batchSize: config.LIFECYCLE_BATCH_SIZE, everyMs: config.LIFECYCLE_EVERY },
 });
-logger.info("lifecycle started");
-closeOnSignal(logger, [() => lifecycle.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
+logger.info({ metricsPort: metrics.port, tracing: telemetry.enabled }, "lifecycle started");
+closeOnSignal(logger, [() => lifecycle.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });

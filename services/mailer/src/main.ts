@@ -3,6 +3,7 @@ import { queueNames } from "@signup/contracts";
 import { common, duration, httpUrl, integer, loadConfigOrExit, smtpUrl, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
+import { startMetricsServer, startTelemetry } from "@signup/telemetry";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer, assertClusterPrefixOrExit } from "@signup/queue";
 import { notifyOwner } from "./handlers/notify-owner.ts";
 import { notifyTeamJoined } from "./handlers/notify-team-joined.ts";
@@ -28,8 +29,12 @@ const config = loadConfigOrExit("mailer", {
   // Mail waits on the SMTP server, not the CPU: many in flight, over a pool of SMTP connections.
   MAILER_CONCURRENCY: integer(1, 1_000).default(50),
   SMTP_POOL_SIZE: integer(1, 200).default(10),
+  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
+  HOST: z.string().default("127.0.0.1"),
+  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("mailer", config.REDIS_URL, config.QUEUE_PREFIX);
+const telemetry = await startTelemetry({ serviceName: "mailer" });
 
 const logger = createLogger({ name: "mailer", level: config.LOG_LEVEL });
 const { db, close } = connectDb(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: "signup-mailer" });
@@ -65,5 +70,6 @@ const worker = startConsumer({
     SignUpStalled: reconcileIntent(deps, (event) => sendReminder(event, deps)),
   },
 });
-logger.info("mailer started");
-closeOnSignal(logger, [() => worker.close(), () => smtp.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
+logger.info({ metricsPort: metrics.port, tracing: telemetry.enabled }, "mailer started");
+closeOnSignal(logger, [() => worker.close(), () => smtp.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });

@@ -1,7 +1,9 @@
 import { queueNames } from "@signup/contracts";
+import { z } from "zod";
 import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
+import { startMetricsServer, startTelemetry } from "@signup/telemetry";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer, assertClusterPrefixOrExit } from "@signup/queue";
 import { applyInvite } from "./handlers/apply-invite.ts";
 import { onboardUser } from "./handlers/onboard-user.ts";
@@ -14,8 +16,12 @@ const config = loadConfigOrExit("onboarding", {
   QUEUE_PREFIX: common.QUEUE_PREFIX,
   ...workerTuning,
   ONBOARDING_CONCURRENCY: integer(1, 1_000).default(20),
+  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
+  HOST: z.string().default("127.0.0.1"),
+  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("onboarding", config.REDIS_URL, config.QUEUE_PREFIX);
+const telemetry = await startTelemetry({ serviceName: "onboarding" });
 
 const logger = createLogger({ name: "onboarding", level: config.LOG_LEVEL });
 const { db, close } = connectDb(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: "signup-onboarding" });
@@ -36,5 +42,6 @@ const worker = startConsumer({
     InviteCreated: (event) => applyInvite(event, { db }),
   },
 });
-logger.info("onboarding started");
-closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
+logger.info({ metricsPort: metrics.port, tracing: telemetry.enabled }, "onboarding started");
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });

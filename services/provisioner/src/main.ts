@@ -1,7 +1,9 @@
 import { queueNames } from "@signup/contracts";
+import { z } from "zod";
 import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
+import { startMetricsServer, startTelemetry } from "@signup/telemetry";
 import { checkRedisPolicy, closeOnSignal, createRedis, startConsumer, assertClusterPrefixOrExit } from "@signup/queue";
 import { idpConfigShape, selectAdapter } from "./adapters/select-adapter.ts";
 import { deprovisionUser, recordDeprovisionFailed } from "./handlers/deprovision-user.ts";
@@ -19,8 +21,12 @@ const config = loadConfigOrExit("provisioner", {
   // IDP and the chosen IdP's own variables, validated in the same pass so every problem is listed at
   // once; the result is typed by IDP, so selectAdapter takes it as it is.
   ...idpConfigShape(process.env.IDP),
+  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
+  HOST: z.string().default("127.0.0.1"),
+  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("provisioner", config.REDIS_URL, config.QUEUE_PREFIX);
+const telemetry = await startTelemetry({ serviceName: "provisioner" });
 
 const logger = createLogger({ name: "provisioner", level: config.LOG_LEVEL });
 const { db, close } = connectDb(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: "signup-provisioner" });
@@ -45,5 +51,6 @@ const worker = startConsumer({
   onDeadLetter: (event, error) =>
     event.type === "UserRegistered" ? markProvisioningFailed(event, error, deps) : recordDeprovisionFailed(event, error, deps),
 });
-logger.info({ idp: config.IDP }, "provisioner started");
-closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
+logger.info({ idp: config.IDP, metricsPort: metrics.port, tracing: telemetry.enabled }, "provisioner started");
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });

@@ -2,6 +2,8 @@ import { common, duration, integer, loadConfigOrExit, shutdownTimeout } from "@s
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { closeOnSignal, createPublisher, createRedis, assertClusterPrefixOrExit } from "@signup/queue";
+import { startMetricsServer, startTelemetry, trackOutboxLag } from "@signup/telemetry";
+import { z } from "zod";
 import { runRelay } from "./run-relay.ts";
 import { runRetention } from "./retention.ts";
 
@@ -18,8 +20,12 @@ const config = loadConfigOrExit("relay", {
   JOB_BACKOFF_MS: integer(10, 3_600_000).default(1_000),
   /** Published outbox rows older than this are deleted (in batches, once a minute); "0" keeps them. */
   OUTBOX_RETENTION: duration.default(7 * 86_400_000),
+  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
+  HOST: z.string().default("127.0.0.1"),
+  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("relay", config.REDIS_URL, config.QUEUE_PREFIX);
+const telemetry = await startTelemetry({ serviceName: "relay" });
 
 const logger = createLogger({ name: "relay", level: config.LOG_LEVEL });
 const { db, sql, close } = connectDb(config.DATABASE_URL, { max: 3, applicationName: "signup-relay" });
@@ -29,6 +35,13 @@ const publisher = createPublisher(redis, { prefix: config.QUEUE_PREFIX, attempts
 
 const relay = runRelay({ db, sql, publisher, logger, pollMs: config.RELAY_POLL_MS, batchSize: config.RELAY_BATCH_SIZE });
 const retention = runRetention({ db, logger, retentionMs: config.OUTBOX_RETENTION });
-logger.info("relay started");
+// Read at scrape time; the partial index on unpublished rows makes it one index probe.
+trackOutboxLag(async () => {
+  const [row] = await sql<Array<{ lag: number }>>`select extract(epoch from now() - created_at)::float8 as lag from outbox where published_at is null and failed_at is null order by created_at limit 1`;
+  return row?.lag ?? 0;
+});
+const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
+logger.info({ metricsPort: metrics.port, tracing: telemetry.enabled }, "relay started");
 
-closeOnSignal(logger, [() => relay.stop(), () => retention.stop(), () => publisher.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+// Telemetry last: its flush sends the spans of everything stopped before it.
+closeOnSignal(logger, [() => relay.stop(), () => retention.stop(), () => publisher.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });

@@ -2,6 +2,21 @@ import { and, asc, type Database, inArray, isNull, markOutboxFailed, outbox, sql
 import { parseEvent, type AnyEvent } from "@signup/contracts";
 import type { Logger } from "@signup/logger";
 import type { Publisher } from "@signup/queue";
+import { countPublishedEvents, inSpan, spanContextFromTraceparent, type Link } from "@signup/telemetry";
+
+/**
+ * Publishes inside a span of its own for the batch, linked to the span that wrote each event (a
+ * batch mixes many sign-ups, so it can be the child of none). The publisher then makes a span per
+ * event under its writer's, which keeps every sign-up one trace across the outbox.
+ */
+async function publishTraced(publisher: Publisher, events: AnyEvent[], rowCount: number): Promise<void> {
+  const links = events.flatMap((event): Link[] => {
+    const writer = spanContextFromTraceparent(event.traceparent);
+    return writer ? [{ context: writer, attributes: { "signup.event.id": event.id } }] : [];
+  });
+  const attributes = { "signup.relay.rows": rowCount, "signup.relay.events": events.length };
+  await inSpan("@signup/relay", "relay batch", { links, attributes }, () => publisher.publish(events));
+}
 
 export type RelayDeps = { db: Database; publisher: Publisher; logger: Logger; batchSize: number };
 
@@ -14,7 +29,8 @@ export type RelayDeps = { db: Database; publisher: Publisher; logger: Logger; ba
  * the reason set, never published, never taken again) for the admin API and outbox_dead_letters.
  */
 export async function relayBatch({ db, publisher, logger, batchSize }: RelayDeps): Promise<number> {
-  return db.transaction(async (tx) => {
+  let publishedCount = 0;
+  const rowCount = await db.transaction(async (tx) => {
     const rows = await tx
       .select({ id: outbox.id, envelope: outbox.envelope })
       .from(outbox)
@@ -35,12 +51,15 @@ export async function relayBatch({ db, publisher, logger, batchSize }: RelayDeps
         rejected.push({ id: row.id, reason: (error as Error).message });
       }
     }
-    await publisher.publish(valid);
+    await publishTraced(publisher, valid, rows.length);
     if (published.length > 0) await tx.update(outbox).set({ publishedAt: sql`now()` }).where(inArray(outbox.id, published));
     for (const { id, reason } of rejected) {
       await markOutboxFailed(tx, id, reason);
       logger.error({ eventId: id, err: reason }, "outbox row fails its contract; kept as a dead letter, not published");
     }
+    publishedCount = published.length;
     return rows.length;
   });
+  countPublishedEvents(publishedCount); // after the commit: a rolled-back batch was not published
+  return rowCount;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
+import { startMetricsServer, startTelemetry } from "@signup/telemetry";
 import { checkRedisPolicy, closeOnSignal, createRedis, assertClusterPrefixOrExit } from "@signup/queue";
 import { selectProvider } from "./providers/select-provider.ts";
 import { smsUrl } from "./providers/sms-url.ts";
@@ -19,8 +20,12 @@ const config = loadConfigOrExit("sms", {
   SMS_CONCURRENCY: integer(1, 200).default(20),
   SMS_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   PRODUCT_NAME: z.string().min(1).default("Signup Pipeline"),
+  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
+  HOST: z.string().default("127.0.0.1"),
+  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("sms", config.REDIS_URL, config.QUEUE_PREFIX);
+const telemetry = await startTelemetry({ serviceName: "sms" });
 
 const logger = createLogger({ name: "sms", level: config.LOG_LEVEL });
 // Jobs spend most of their time waiting on the provider, not holding a connection: a small pool serves many.
@@ -39,5 +44,6 @@ const worker = startSmsWorker({
   concurrency: config.SMS_CONCURRENCY,
   deps: { db, provider, productName: config.PRODUCT_NAME },
 });
-logger.info({ provider: provider.name }, "sms started");
-closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
+logger.info({ provider: provider.name, metricsPort: metrics.port, tracing: telemetry.enabled }, "sms started");
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });
