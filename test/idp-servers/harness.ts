@@ -16,7 +16,9 @@ export type Fault =
   /** Never answer (the client's timeout must fire). */
   | { type: "hang" }
   /** Do the work (e.g. create the user) but never send the answer: a lost response. */
-  | { type: "apply-then-hang" };
+  | { type: "apply-then-hang" }
+  /** Answer normally, but only after `ms` (a slow IdP: the benchmark queues one per request). */
+  | { type: "delay"; ms: number };
 
 /** Requests are grouped so faults can target one kind: the token call, the create, the lookup, the delete. */
 export type Operation = "token" | "create" | "lookup" | "delete";
@@ -106,24 +108,34 @@ export async function startContractServer<TUser>(users: Map<string, TUser>, rout
       requests.push(request);
 
       const fault = request.operation ? faults.take(request.operation) : undefined;
-      if (fault?.type === "hang") return;
-      if (fault?.type === "rate-limit") {
-        return send(res, { status: 429, body: routes.errorBody(429, "too many requests"), headers: { "retry-after": fault.retryAfter }, contentType: routes.errorContentType });
-      }
-      if (fault?.type === "status") {
-        const body = fault.body ?? routes.errorBody(fault.status, `scripted failure ${fault.status}`);
-        return send(res, { status: fault.status, body, headers: fault.headers, contentType: routes.errorContentType });
-      }
-      let reply: Reply;
-      try {
-        reply = routes.handle(request);
-      } catch (error) {
-        reply = { status: 500, body: routes.errorBody(500, error instanceof Error ? error.message : "internal error") };
-      }
-      if (fault?.type === "apply-then-hang") return;
-      send(res, { contentType: reply.status >= 400 ? routes.errorContentType : undefined, ...reply });
+      if (fault?.type === "delay") return void setTimeout(() => answer(request, undefined, res), fault.ms);
+      answer(request, fault, res);
     });
   });
+
+  function answer(request: RecordedRequest, fault: Fault | undefined, res: ServerResponse) {
+    if (fault?.type === "hang") return;
+    if (fault?.type === "rate-limit") {
+      return send(res, {
+        status: 429,
+        body: routes.errorBody(429, "too many requests"),
+        headers: { "retry-after": fault.retryAfter },
+        contentType: routes.errorContentType,
+      });
+    }
+    if (fault?.type === "status") {
+      const body = fault.body ?? routes.errorBody(fault.status, `scripted failure ${fault.status}`);
+      return send(res, { status: fault.status, body, headers: fault.headers, contentType: routes.errorContentType });
+    }
+    let reply: Reply;
+    try {
+      reply = routes.handle(request);
+    } catch (error) {
+      reply = { status: 500, body: routes.errorBody(500, error instanceof Error ? error.message : "internal error") };
+    }
+    if (fault?.type === "apply-then-hang") return;
+    send(res, { contentType: reply.status >= 400 ? routes.errorContentType : undefined, ...reply });
+  }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
