@@ -2,7 +2,13 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "services/*/test/**/*.test.ts", "infra/local/src/**/*.test.ts", "test/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "services/*/src/**/*.test.ts",
+      "services/*/test/**/*.test.ts",
+      "infra/local/src/**/*.test.ts",
+      "test/**/*.test.ts",
+    ],
     globalSetup: ["test/support/global-setup.ts"],
     pool: "forks",
     // Two cores: end-to-end files each run five service processes.

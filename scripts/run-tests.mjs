@@ -20,6 +20,11 @@ if (run("pnpm", ["exec", "tsc", "-p", "tsconfig.json", "--noEmit"]) !== 0) {
   console.error("type-check failed");
   close(0, 1, 0, 1);
 }
+// One lint and format tool (Biome, no warnings) and the architecture's import rules (dependency-cruiser).
+if (run("pnpm", ["lint"]) !== 0) {
+  console.error("lint failed: run `pnpm exec biome check --write .` for formatting, and see the rule named above");
+  close(0, 1, 0, 1);
+}
 
 mkdirSync(".test-results", { recursive: true });
 const report = ".test-results/vitest.json";

@@ -128,7 +128,10 @@ describe.skipIf(!hasChromium)("invitations and phone numbers in a browser", () =
     const dir = mkdtempSync(join(tmpdir(), "dev-sms-"));
     const file = join(dir, "dev-sms.jsonl");
     const line = (id: string, body: string, at: string) => `${JSON.stringify({ id, to: "+442079460958", body, at })}\n`;
-    writeFileSync(file, `${line("log-1", "111111 is your Acme verification code.", "2030-01-01T10:00:00.000Z")}not json\n${line("log-2", "222222 is your Acme verification code.", "2030-01-01T10:05:00.000Z")}`);
+    writeFileSync(
+      file,
+      `${line("log-1", "111111 is your Acme verification code.", "2030-01-01T10:00:00.000Z")}not json\n${line("log-2", "222222 is your Acme verification code.", "2030-01-01T10:05:00.000Z")}`,
+    );
     const port = await freePort();
     const inbox: Server = await startInboxWeb(system.smtp, port, { smsFile: file });
     try {

@@ -46,7 +46,11 @@ describe.skipIf(!hasChromium)("the sign-up experience in a browser", () => {
    * page call the API and post its forms.
    */
   async function newPage(options: { javaScript?: boolean; axe?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? true, bypassCSP: options.axe ?? false, viewport: { width: 800, height: 900 } });
+    const context = await browser.newContext({
+      javaScriptEnabled: options.javaScript ?? true,
+      bypassCSP: options.axe ?? false,
+      viewport: { width: 800, height: 900 },
+    });
     return context.newPage();
   }
   const appUrlWithToken = () => new RegExp(`^${webUrl.replace(/[.]/g, "\\.")}/\\?completion_token=`);
@@ -93,7 +97,10 @@ describe.skipIf(!hasChromium)("the sign-up experience in a browser", () => {
     await smtp.waitForMail((m) => m.to.includes("browser.user@example.com"), 20_000);
     const mailTab = await page.context().newPage();
     await mailTab.goto(inboxUrl);
-    await mailTab.getByRole("link", { name: /Verify your email address for Acme/ }).first().click();
+    await mailTab
+      .getByRole("link", { name: /Verify your email address for Acme/ })
+      .first()
+      .click();
     await screenshot(mailTab, "dev-inbox-mail");
     await mailTab.frameLocator("iframe").getByRole("link", { name: "Verify email address" }).click();
     await mailTab.waitForURL(/\/account\/verify\//);

@@ -45,12 +45,14 @@ export function startBacklogMonitor(options: { redisUrl: string; prefix: string;
 
   const sample = async (): Promise<BacklogSample> => {
     const counts = await withTimeout(
-      Promise.all(pipelineQueues.map(async (name) => {
-        const queue = queues.get(name);
-        if (!queue) throw new Error(`no queue ${name}`);
-        const c = await queue.getJobCounts("waiting", "delayed", "active", "prioritized");
-        return [name, (c.waiting ?? 0) + (c.delayed ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0)] as const;
-      })),
+      Promise.all(
+        pipelineQueues.map(async (name) => {
+          const queue = queues.get(name);
+          if (!queue) throw new Error(`no queue ${name}`);
+          const c = await queue.getJobCounts("waiting", "delayed", "active", "prioritized");
+          return [name, (c.waiting ?? 0) + (c.delayed ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0)] as const;
+        }),
+      ),
       1_500,
     );
     const [row] = await withTimeout(options.sql`select count(*)::int as n from outbox where published_at is null`, 1_500);
@@ -75,13 +77,15 @@ export function startBacklogMonitor(options: { redisUrl: string; prefix: string;
     samples,
     latest: () => samples.at(-1),
     async deadLetters() {
-      return Promise.all(pipelineQueues.map(async (name) => {
-        const queue = queues.get(name);
-        if (!queue) return { queue: name, count: 0, reasons: [] };
-        const count = await queue.getFailedCount();
-        const reasons = (await queue.getFailed(0, 4)).map((job) => `${job.name} ${String(job.id)}: ${job.failedReason}`);
-        return { queue: name, count, reasons };
-      }));
+      return Promise.all(
+        pipelineQueues.map(async (name) => {
+          const queue = queues.get(name);
+          if (!queue) return { queue: name, count: 0, reasons: [] };
+          const count = await queue.getFailedCount();
+          const reasons = (await queue.getFailed(0, 4)).map((job) => `${job.name} ${String(job.id)}: ${job.failedReason}`);
+          return { queue: name, count, reasons };
+        }),
+      );
     },
     async stop() {
       stopped = true;

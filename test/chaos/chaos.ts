@@ -29,7 +29,8 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick ?? false;
-const clamp = (value: number, min: number, max: number, fallback: number) => (Number.isFinite(value) ? Math.min(max, Math.max(min, Math.floor(value))) : fallback);
+const clamp = (value: number, min: number, max: number, fallback: number) =>
+  Number.isFinite(value) ? Math.min(max, Math.max(min, Math.floor(value))) : fallback;
 const signups = clamp(Number(values.signups ?? (quick ? 200 : 2_000)), 1, 20_000, quick ? 200 : 2_000);
 const concurrency = clamp(Number(values.concurrency), 1, 200, 20);
 
@@ -131,7 +132,9 @@ async function main(): Promise<number> {
   });
   supervisor = superviseStack(stack, log);
   monitor = startBacklogMonitor({ redisUrl: redis.handle.url, prefix: queuePrefix, sql });
-  log(`start: ${signups} sign-ups, ${concurrency} at a time${quick ? " (--quick)" : ""}; database ${databaseName} on ${pg.source}; redis-server (AOF) on port ${redis.handle.port}; API ${stack.apiUrl}; logs ${stack.logFile}`);
+  log(
+    `start: ${signups} sign-ups, ${concurrency} at a time${quick ? " (--quick)" : ""}; database ${databaseName} on ${pg.source}; redis-server (AOF) on port ${redis.handle.port}; API ${stack.apiUrl}; logs ${stack.logFile}`,
+  );
 
   const emails = Array.from({ length: signups }, (_, i) => `chaos-${i}@example.com`);
   const ours = new Set(emails);
@@ -144,7 +147,9 @@ async function main(): Promise<number> {
   // The load is spread over the fault schedule and one gap more, so every fault meets sign-ups in flight.
   const scheduleMs = (plan.length + 1) * gapMs + plan.reduce((sum, fault) => sum + fault.lastsMs, 0);
   const intervalMs = scheduleMs / signups;
-  log(`load: ${signups} sign-ups over about ${(scheduleMs / 1_000).toFixed(0)} s (${(1_000 / intervalMs).toFixed(1)}/s); ${plan.length} faults, ${gapMs / 1_000} s apart`);
+  log(
+    `load: ${signups} sign-ups over about ${(scheduleMs / 1_000).toFixed(0)} s (${(1_000 / intervalMs).toFixed(1)}/s); ${plan.length} faults, ${gapMs / 1_000} s apart`,
+  );
   const ctx = { supervisor, redis, sink, admin, databaseName };
   const [load, faults] = await Promise.all([
     runSignUps({ apiUrl: stack.apiUrl, emails, concurrency, intervalMs, deadline: deadline - reserveMs }),

@@ -57,7 +57,13 @@ async function postJson(url: string, body: unknown, timeoutMs = 15_000): Promise
  * faster than one per `intervalMs` so the load spans the fault schedule. An answer other than 202
  * is counted and the sign-up retried (up to 3 times, with a short backoff), as a front-end would.
  */
-export async function runSignUps(options: { apiUrl: string; emails: readonly string[]; concurrency: number; intervalMs: number; deadline: number }): Promise<LoadResult> {
+export async function runSignUps(options: {
+  apiUrl: string;
+  emails: readonly string[];
+  concurrency: number;
+  intervalMs: number;
+  deadline: number;
+}): Promise<LoadResult> {
   const result: LoadResult = { accepted: [], rejected: [], non202: new Map(), retries: 0, startedAt: Date.now(), endedAt: 0 };
   let next = 0;
   const client = async () => {

@@ -14,8 +14,7 @@ import type { Crash } from "./supervisor.ts";
  */
 export type Drain = { fault: string; part: BacklogPart; before: number; peak: number; seconds: number | undefined };
 
-const partOf = (sample: BacklogSample, part: BacklogPart) =>
-  part === "all" ? sample.total : part === "outbox" ? sample.outbox : (sample.queues[part] ?? 0);
+const partOf = (sample: BacklogSample, part: BacklogPart) => (part === "all" ? sample.total : part === "outbox" ? sample.outbox : (sample.queues[part] ?? 0));
 
 export function drainAfter(fault: FaultRecord, samples: readonly BacklogSample[]): Drain {
   const part = fault.affects;
@@ -87,13 +86,18 @@ export function summaryLines(summary: RunSummary): string[] {
     `lost ${check.byCategory.lost.addresses}${check.byCategory.lost.addresses ? ` (by kind: ${kinds(check.byCategory.lost.byKind)})` : ""}`,
     `duplicated ${check.byCategory.duplicated.addresses} (by kind: ${kinds(check.byCategory.duplicated.byKind, ["users", "idp", "user.onboarded"])})`,
     `audit gaps ${check.byCategory.audit_gap.addresses}${check.byCategory.audit_gap.addresses ? ` (by kind: ${kinds(check.byCategory.audit_gap.byKind)})` : ""}`,
-    ...(check.byCategory.unexpected.addresses ? [`unexpected ${check.byCategory.unexpected.addresses} (by kind: ${kinds(check.byCategory.unexpected.byKind)})`] : []),
+    ...(check.byCategory.unexpected.addresses
+      ? [`unexpected ${check.byCategory.unexpected.addresses} (by kind: ${kinds(check.byCategory.unexpected.byKind)})`]
+      : []),
     `crashed services ${summary.crashes.length}${summary.crashes.length ? ` (${tally(crashesBy)}; logs in ${summary.logFile})` : ""}`,
     ...summary.drains.map((drain) => `drain after ${drain.fault}: ${fmt(drain.seconds)}`),
     `extra verification mails ${check.extraMails.mails} (on ${check.extraMails.addresses} addresses)`,
   ];
   const failing = check.checks.filter((c) => c.problems.length > 0).slice(0, 5);
-  for (const c of failing) lines.push(`  failed ${c.email}${c.userId ? ` (user ${c.userId})` : ""}: ${c.problems.map((p) => `${p.category}/${p.kind}${p.detail ? ` [${p.detail}]` : ""}`).join("; ")}`);
+  for (const c of failing)
+    lines.push(
+      `  failed ${c.email}${c.userId ? ` (user ${c.userId})` : ""}: ${c.problems.map((p) => `${p.category}/${p.kind}${p.detail ? ` [${p.detail}]` : ""}`).join("; ")}`,
+    );
   lines.push(`report: ${summary.reportPath}`);
   lines.push(`chaos: ${check.passed} passed, ${check.failed} failed`);
   return lines;
@@ -128,7 +132,10 @@ export function writeMarkdown(summary: RunSummary, lines: readonly string[], fil
   md.push(...timeline(summary, at));
   if (summary.crashes.length > 0) {
     md.push("## Crashed services", "", "| service | pid | exit code | signal | at | uptime |", "| --- | --- | --- | --- | --- | --- |");
-    for (const crash of summary.crashes) md.push(`| ${crash.service} | ${crash.pid ?? "?"} | ${crash.code ?? "-"} | ${crash.signal ?? "-"} | ${at(crash.at)} | ${(crash.uptimeMs / 1_000).toFixed(1)} s |`);
+    for (const crash of summary.crashes)
+      md.push(
+        `| ${crash.service} | ${crash.pid ?? "?"} | ${crash.code ?? "-"} | ${crash.signal ?? "-"} | ${at(crash.at)} | ${(crash.uptimeMs / 1_000).toFixed(1)} s |`,
+      );
     md.push("", `Logs: \`${summary.logFile}\``, "");
   }
   const letters = summary.deadLetters.filter((d) => d.count > 0);
@@ -141,10 +148,19 @@ export function writeMarkdown(summary: RunSummary, lines: readonly string[], fil
   if (failing.length > 0) {
     md.push(`## Failing addresses (${failing.length}; the first 10 with their audit trail)`, "");
     for (const c of failing.slice(0, 10)) {
-      md.push(`- \`${c.email}\` user \`${c.userId ?? "none"}\`${c.invited ? " (invited)" : ""}: ${c.problems.map((p) => `${p.category}/${p.kind}${p.detail ? ` — ${p.detail}` : ""}`).join("; ")}`);
+      md.push(
+        `- \`${c.email}\` user \`${c.userId ?? "none"}\`${c.invited ? " (invited)" : ""}: ${c.problems.map((p) => `${p.category}/${p.kind}${p.detail ? ` — ${p.detail}` : ""}`).join("; ")}`,
+      );
       for (const entry of (c.userId ? summary.check.trails.get(c.userId) : undefined) ?? []) md.push(`  - \`${entry}\``);
     }
-    if (failing.length > 10) md.push("", `…and ${failing.length - 10} more: ${failing.slice(10, 60).map((c) => c.email).join(", ")}${failing.length > 60 ? ", …" : ""}`);
+    if (failing.length > 10)
+      md.push(
+        "",
+        `…and ${failing.length - 10} more: ${failing
+          .slice(10, 60)
+          .map((c) => c.email)
+          .join(", ")}${failing.length > 60 ? ", …" : ""}`,
+      );
     md.push("");
   }
   mkdirSync(dirname(file), { recursive: true });
@@ -170,14 +186,26 @@ function timeline(summary: RunSummary, at: (ms: number) => string): string[] {
     steps.set(key, step);
   }
   const lastKey = Math.floor((last.at - origin) / stepMs);
-  const rows = ["## Backlog over time", "", "Highest value in each 5 s step; no value while Redis was down or our connection had been terminated.", "", "| from | total | outbox | provisioning | mail | onboarding | faults |", "| --- | --- | --- | --- | --- | --- | --- |"];
+  const rows = [
+    "## Backlog over time",
+    "",
+    "Highest value in each 5 s step; no value while Redis was down or our connection had been terminated.",
+    "",
+    "| from | total | outbox | provisioning | mail | onboarding | faults |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
   for (let key = 0; key <= lastKey; key++) {
     const from = origin + key * stepMs;
-    const faults = summary.faults.filter((f) => f.endedAt >= from && f.startedAt < from + stepMs).map((f) => f.name).join(", ");
+    const faults = summary.faults
+      .filter((f) => f.endedAt >= from && f.startedAt < from + stepMs)
+      .map((f) => f.name)
+      .join(", ");
     const step = steps.get(key);
-    rows.push(step
-      ? `| ${at(from)} | ${step.total} | ${step.outbox} | ${step.provisioning} | ${step.mail} | ${step.onboarding} | ${faults} |`
-      : `| ${at(from)} | – | – | – | – | – | ${faults} |`);
+    rows.push(
+      step
+        ? `| ${at(from)} | ${step.total} | ${step.outbox} | ${step.provisioning} | ${step.mail} | ${step.onboarding} | ${faults} |`
+        : `| ${at(from)} | – | – | – | – | – | ${faults} |`,
+    );
   }
   rows.push("");
   return rows;

@@ -107,7 +107,8 @@ export async function checkSet(options: {
       add("lost", "idp status", `idp_status ${user.idp_status}, idp_internal_id ${user.idp_internal_id} vs directory ${entry.internal_id}`);
     }
 
-    if (user.status !== "active" || !user.email_verified_at) add("lost", "verified", `status ${user.status}, email_verified_at ${user.email_verified_at?.toISOString() ?? "null"}`);
+    if (user.status !== "active" || !user.email_verified_at)
+      add("lost", "verified", `status ${user.status}, email_verified_at ${user.email_verified_at?.toISOString() ?? "null"}`);
 
     const trail = auditByUser.get(user.id) ?? [];
     const count = (action: string) => trail.filter((a) => a.action === action).length;
@@ -163,7 +164,10 @@ export async function checkSet(options: {
 
   const failing = checks.filter((check) => check.problems.length > 0);
   const trails = new Map<string, string[]>();
-  const sampleIds = failing.slice(0, 10).map((check) => check.userId).filter((id): id is string => id !== undefined);
+  const sampleIds = failing
+    .slice(0, 10)
+    .map((check) => check.userId)
+    .filter((id): id is string => id !== undefined);
   if (sampleIds.length > 0) {
     const rows = await sql<Array<{ user_id: string; at: Date; actor: string; action: string; event_id: string | null; data: unknown }>>`
       select user_id, at, actor, action, event_id, data from audit_log where user_id = any(${sampleIds}::uuid[]) order by id`;

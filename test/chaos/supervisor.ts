@@ -47,7 +47,9 @@ export function superviseStack(stack: Stack, log: (line: string) => void): Super
       crashes.push({ service: name, pid: service.process.pid, code, signal, at: Date.now(), uptimeMs });
       const count = (restarts.get(name) ?? 0) + 1;
       restarts.set(name, count);
-      log(`supervisor: ${name} (pid ${service.process.pid}) exited by itself (code ${code}, signal ${signal}) after ${(uptimeMs / 1_000).toFixed(1)} s; see ${stack.logFile}`);
+      log(
+        `supervisor: ${name} (pid ${service.process.pid}) exited by itself (code ${code}, signal ${signal}) after ${(uptimeMs / 1_000).toFixed(1)} s; see ${stack.logFile}`,
+      );
       if (count > maxRestartsPerService) {
         log(`supervisor: ${name} crashed ${count} times; not restarting it again`);
         return;

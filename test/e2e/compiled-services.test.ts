@@ -12,7 +12,8 @@ import { startTestSystem, waitUntil, type TestSystem } from "@signup/test";
 describe("the compiled services", () => {
   let system: TestSystem;
   beforeAll(async () => {
-    for (const name of serviceNames) expect(existsSync(join(repoRoot, "services", name, "dist", "main.js")), `services/${name}/dist/main.js (run pnpm build)`).toBe(true);
+    for (const name of serviceNames)
+      expect(existsSync(join(repoRoot, "services", name, "dist", "main.js")), `services/${name}/dist/main.js (run pnpm build)`).toBe(true);
     system = await startTestSystem({ label: "compiled-services", env: { SERVICE_RUNTIME: "dist" } });
   });
   afterAll(async () => system?.stop());
@@ -29,7 +30,9 @@ describe("the compiled services", () => {
     const user = await waitUntil(
       async () => {
         const view = await api.admin("GET", "/admin/users?email=compiled@example.com");
-        return view.json.timeline?.some((e: { action: string }) => e.action === "user.onboarded") && view.json.idp.status === "provisioned" ? view.json : undefined;
+        return view.json.timeline?.some((e: { action: string }) => e.action === "user.onboarded") && view.json.idp.status === "provisioned"
+          ? view.json
+          : undefined;
       },
       { timeoutMs: 20_000, what: "the compiled pipeline to finish" },
     );

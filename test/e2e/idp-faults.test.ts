@@ -43,10 +43,13 @@ describe("provisioning when the IdP misbehaves", () => {
       { timeoutMs: 30_000, what: `${email} to be ${settled}` },
     );
     const eventId = user.timeline.find((e: { action: string }) => e.action === "user.registered").eventId as string;
-    const job = await waitUntil(async () => {
-      const found = await provisioning.getJob(eventId);
-      return found && (await found.getState()) !== "active" ? found : undefined;
-    }, { timeoutMs: 5_000, what: "the job to finish" });
+    const job = await waitUntil(
+      async () => {
+        const found = await provisioning.getJob(eventId);
+        return found && (await found.getState()) !== "active" ? found : undefined;
+      },
+      { timeoutMs: 5_000, what: "the job to finish" },
+    );
     const creates = scim.requestsFor("create").filter((r) => (r.body as { externalId?: string }).externalId === user.id);
     const atIdp = [...scim.users.values()].filter((u) => u.externalId === user.id);
     return { user, job, creates, atIdp };
@@ -80,7 +83,11 @@ describe("provisioning when the IdP misbehaves", () => {
   });
 
   it("400: a dead letter at once, visible in the admin views, and replayable", async () => {
-    scim.faults.add("create", { type: "status", status: 400, body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "400", scimType: "invalidValue", detail: "emails[0].value is not acceptable" } });
+    scim.faults.add("create", {
+      type: "status",
+      status: 400,
+      body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "400", scimType: "invalidValue", detail: "emails[0].value is not acceptable" },
+    });
     const { user, job, creates, atIdp } = await signUp("refused@example.com", "failed");
     expect(creates).toHaveLength(1);
     expect(atIdp).toHaveLength(0);
@@ -91,12 +98,17 @@ describe("provisioning when the IdP misbehaves", () => {
 
     const { api } = system;
     const deadLetters = await api.admin("GET", "/admin/dead-letters?queue=provisioning");
-    expect(deadLetters.json.items).toEqual([expect.objectContaining({ jobId: job.id, userId: user.id, failedReason: expect.stringContaining("answered 400") })]);
+    expect(deadLetters.json.items).toEqual([
+      expect.objectContaining({ jobId: job.id, userId: user.id, failedReason: expect.stringContaining("answered 400") }),
+    ]);
 
     // Once the cause is fixed (here: the IdP accepts again), an operator replays it.
     const replay = await api.admin("POST", `/admin/dead-letters/provisioning/${job.id}/replay`);
     expect(replay.status).toBe(202);
-    await waitUntil(async () => (await api.admin("GET", "/admin/users?email=refused@example.com")).json.idp.status === "provisioned", { timeoutMs: 15_000, what: "the replay to provision" });
+    await waitUntil(async () => (await api.admin("GET", "/admin/users?email=refused@example.com")).json.idp.status === "provisioned", {
+      timeoutMs: 15_000,
+      what: "the replay to provision",
+    });
     expect([...scim.users.values()].filter((u) => u.externalId === user.id)).toHaveLength(1);
   });
 });

@@ -5,7 +5,11 @@ import { startTestSystem, waitUntil, type TestSystem } from "@signup/test";
 describe("signing up with an invitation ticket", () => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await startTestSystem({ label: "e2e-invite-ticket", only: ["api", "relay", "provisioner", "mailer", "onboarding"], env: { SIGNUP_URL: "https://web.test/signup" } });
+    system = await startTestSystem({
+      label: "e2e-invite-ticket",
+      only: ["api", "relay", "provisioner", "mailer", "onboarding"],
+      env: { SIGNUP_URL: "https://web.test/signup" },
+    });
   });
   afterAll(async () => system?.stop());
 
@@ -43,7 +47,19 @@ describe("signing up with an invitation ticket", () => {
 
     const audit = await api.admin("GET", `/admin/audit?correlationId=${encodeURIComponent(correlationId)}&limit=100`);
     const actions = audit.json.items.map((e: { action: string }) => e.action).reverse();
-    for (const step of ["invite.created", "invite.mail_sent", "sign_up.created", "invite.ticket_redeemed", "user.registered", "user.email_verified", "sign_up.completed", "user.provisioned", "team.member_joined", "invite.consumed", "user.onboarded"]) {
+    for (const step of [
+      "invite.created",
+      "invite.mail_sent",
+      "sign_up.created",
+      "invite.ticket_redeemed",
+      "user.registered",
+      "user.email_verified",
+      "sign_up.completed",
+      "user.provisioned",
+      "team.member_joined",
+      "invite.consumed",
+      "user.onboarded",
+    ]) {
       expect(actions).toContain(step);
     }
 
@@ -52,6 +68,10 @@ describe("signing up with an invitation ticket", () => {
     await api.admin("DELETE", `/admin/invites/${second.json.id}`);
     const deletedTicket = new URL(second.json.ticketUrl).searchParams.get("ticket");
     const refusals = await Promise.all([ticket, deletedTicket, "x".repeat(43)].map((t) => api.call("POST", "/v1/sign-ups", { strategy: "ticket", ticket: t })));
-    expect(refusals.map((r) => [r.status, r.json.code])).toEqual([[400, "ticket_invalid"], [400, "ticket_invalid"], [400, "ticket_invalid"]]);
+    expect(refusals.map((r) => [r.status, r.json.code])).toEqual([
+      [400, "ticket_invalid"],
+      [400, "ticket_invalid"],
+      [400, "ticket_invalid"],
+    ]);
   });
 });

@@ -54,7 +54,8 @@ describe("logs of a full run", () => {
     await api.admin("GET", `/admin/audit?userId=${done.json.createdUserId}`);
 
     await waitUntil(
-      async () => (await api.admin("GET", "/admin/users?email=invited.person@example.com")).json.timeline?.some((e: { action: string }) => e.action === "user.onboarded"),
+      async () =>
+        (await api.admin("GET", "/admin/users?email=invited.person@example.com")).json.timeline?.some((e: { action: string }) => e.action === "user.onboarded"),
       { timeoutMs: 20_000, what: "the pipeline to finish" },
     );
     await system.stack.stop(); // flush every process's log

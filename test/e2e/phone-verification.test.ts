@@ -32,7 +32,8 @@ describe("phone verification end to end", () => {
     await twilio?.close();
   });
 
-  const call = (method: string, path: string, token?: string, body?: unknown) => system.api.call(method, path, body, token ? { authorization: `Bearer ${token}` } : {});
+  const call = (method: string, path: string, token?: string, body?: unknown) =>
+    system.api.call(method, path, body, token ? { authorization: `Bearer ${token}` } : {});
   const codeIn = (message: TwilioMessage) => /^(\d{6}) is your Acme verification code\.$/.exec(message.body)?.[1] ?? "";
   const textsTo = (number: string) => twilio.messages.filter((m) => m.to === number);
 
@@ -108,7 +109,9 @@ describe("phone verification end to end", () => {
     const deadLetter = await waitUntil(
       async () => {
         const list = await system.api.admin("GET", "/admin/dead-letters?queue=sms");
-        return (list.json.items as Array<{ jobId: string; failedReason: string; attemptsMade: number; queue: string }>).find((item) => item.failedReason.includes("21610"));
+        return (list.json.items as Array<{ jobId: string; failedReason: string; attemptsMade: number; queue: string }>).find((item) =>
+          item.failedReason.includes("21610"),
+        );
       },
       { timeoutMs: 20_000, what: "the SMS job in the dead letters" },
     );

@@ -73,7 +73,11 @@ describe.skipIf(unavailable !== undefined)(`the pipeline on a three-master Redis
     expect(() => assertClusterPrefix("redis://127.0.0.1:6379", "bull")).not.toThrow();
     // And a service given such a configuration stops at start-up with that line.
     let output = "";
-    const relay = spawnService("relay", { DATABASE_URL: "postgres://127.0.0.1:1/none", REDIS_URL: cluster.url, QUEUE_PREFIX: "bull" }, (_name, chunk) => (output += chunk.toString()));
+    const relay = spawnService(
+      "relay",
+      { DATABASE_URL: "postgres://127.0.0.1:1/none", REDIS_URL: cluster.url, QUEUE_PREFIX: "bull" },
+      (_name, chunk) => (output += chunk.toString()),
+    );
     expect(await relay.exited).toBe(78);
     expect(output).toContain("QUEUE_PREFIX must contain a hash tag");
 

@@ -47,7 +47,9 @@ describe("a sign-up during a Redis outage", () => {
     const user = await waitUntil(
       async () => {
         const view = await api.admin("GET", "/admin/users?email=outage@example.com");
-        return view.json.idp.status === "provisioned" && view.json.timeline.some((e: { action: string }) => e.action === "user.onboarded") ? view.json : undefined;
+        return view.json.idp.status === "provisioned" && view.json.timeline.some((e: { action: string }) => e.action === "user.onboarded")
+          ? view.json
+          : undefined;
       },
       { timeoutMs: 30_000, what: "the sign-up to complete after Redis came back" },
     );

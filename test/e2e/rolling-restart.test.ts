@@ -12,7 +12,11 @@ import { startTestSystem, testRedisUrl, waitUntil, type TestSystem } from "@sign
 describe("a rolling restart under load", () => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await startTestSystem({ label: "rolling-restart", only: ["api", "relay", "provisioner", "mailer", "onboarding"], env: { RATE_LIMIT_PER_MINUTE: "0" } });
+    system = await startTestSystem({
+      label: "rolling-restart",
+      only: ["api", "relay", "provisioner", "mailer", "onboarding"],
+      env: { RATE_LIMIT_PER_MINUTE: "0" },
+    });
   });
   afterAll(async () => system?.stop());
 
@@ -42,7 +46,8 @@ describe("a rolling restart under load", () => {
 
     await waitUntil(
       async () => {
-        const [row] = await system.database.sql`select count(*) filter (where idp_status = 'provisioned')::int as provisioned from users where email like 'rolling-%'`;
+        const [row] = await system.database
+          .sql`select count(*) filter (where idp_status = 'provisioned')::int as provisioned from users where email like 'rolling-%'`;
         return row!.provisioned === total && smtp.mails.filter((m) => m.to[0]?.startsWith("rolling-")).length >= total;
       },
       { timeoutMs: 60_000, what: "every sign-up to be provisioned and mailed" },

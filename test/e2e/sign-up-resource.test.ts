@@ -66,7 +66,10 @@ describe("the sign-up resource end to end", () => {
     const owner = await call("POST", "/v1/sign-ups", undefined, { emailAddress: "owner.e2e@example.com" });
     await call("POST", `/v1/sign-ups/${owner.json.id}/prepare-verification`, owner.json.clientToken, { strategy: "email_code" });
     const ownerCode = codeIn(await system.smtp.waitForMail((m) => m.to.includes("owner.e2e@example.com")))!;
-    expect((await call("POST", `/v1/sign-ups/${owner.json.id}/attempt-verification`, owner.json.clientToken, { strategy: "email_code", code: ownerCode })).json.status).toBe("complete");
+    expect(
+      (await call("POST", `/v1/sign-ups/${owner.json.id}/attempt-verification`, owner.json.clientToken, { strategy: "email_code", code: ownerCode })).json
+        .status,
+    ).toBe("complete");
     // The owner's own mail a moment ago would throttle the notice (one mail per address per cooldown).
     await system.database.sql`update users set last_mail_requested_at = null where email_normalized = 'owner.e2e@example.com'`;
 
@@ -75,7 +78,9 @@ describe("the sign-up resource end to end", () => {
       const created = await call("POST", "/v1/sign-ups", undefined, { emailAddress: email });
       answers.push(created);
       answers.push(await call("POST", `/v1/sign-ups/${created.json.id}/prepare-verification`, created.json.clientToken, { strategy: "email_code" }));
-      answers.push(await call("POST", `/v1/sign-ups/${created.json.id}/attempt-verification`, created.json.clientToken, { strategy: "email_code", code: "000000" }));
+      answers.push(
+        await call("POST", `/v1/sign-ups/${created.json.id}/attempt-verification`, created.json.clientToken, { strategy: "email_code", code: "000000" }),
+      );
       answers.push(await call("GET", `/v1/sign-ups/${created.json.id}`, created.json.clientToken));
       return answers.map((a) => ({
         status: a.status,
@@ -95,6 +100,6 @@ describe("the sign-up resource end to end", () => {
     expect(notice.text).not.toMatch(/account\/verify|\b\d{6}\b/);
     await system.smtp.waitForMail((m) => m.to.includes("fresh.e2e@example.com"));
     const ownerMails = system.smtp.mails.filter((m) => m.to.includes("owner.e2e@example.com"));
-    expect(ownerMails.map((m) => m.subject.startsWith("Verify") ? "verify" : "notice")).toEqual(["verify", "notice"]);
+    expect(ownerMails.map((m) => (m.subject.startsWith("Verify") ? "verify" : "notice"))).toEqual(["verify", "notice"]);
   });
 });

@@ -41,7 +41,10 @@ describe("a sign-up flows end to end", () => {
     const user = await waitUntil(
       async () => {
         const view = await api.admin("GET", "/admin/users?email=NEW.USER@example.com");
-        const done = view.json.idp.status === "provisioned" && view.json.teams.length === 1 && view.json.timeline.some((e: { action: string }) => e.action === "user.onboarded");
+        const done =
+          view.json.idp.status === "provisioned" &&
+          view.json.teams.length === 1 &&
+          view.json.timeline.some((e: { action: string }) => e.action === "user.onboarded");
         return done ? view.json : undefined;
       },
       { timeoutMs: 20_000, what: "the user to be provisioned and onboarded" },
@@ -59,7 +62,15 @@ describe("a sign-up flows end to end", () => {
     expect(invites.json.items).toEqual([]);
 
     const steps = user.timeline.map((entry: { action: string }) => entry.action);
-    for (const action of ["user.registered", "user.provisioned", "verification.sent", "user.email_verified", "team.member_joined", "invite.consumed", "user.onboarded"]) {
+    for (const action of [
+      "user.registered",
+      "user.provisioned",
+      "verification.sent",
+      "user.email_verified",
+      "team.member_joined",
+      "invite.consumed",
+      "user.onboarded",
+    ]) {
       expect(steps).toContain(action);
     }
     const correlationIds = new Set(user.timeline.map((entry: { correlationId: string }) => entry.correlationId));

@@ -40,7 +40,12 @@ describe("traces of a sign-up", () => {
     expect((await api.register({ email })).status).toBe(202);
     const mail = await smtp.waitForMail((m) => m.to.includes(email));
     const link = /https?:\/\/\S+\/account\/verify\/([A-Za-z0-9_-]+)/.exec(mail.text)!;
-    secrets.push(["address", email], ["address", encodeURIComponent(email)], ["token", link[1]!], ["code", /code on the sign-up page: (\d{6})/.exec(mail.text)![1]!]);
+    secrets.push(
+      ["address", email],
+      ["address", encodeURIComponent(email)],
+      ["token", link[1]!],
+      ["code", /code on the sign-up page: (\d{6})/.exec(mail.text)![1]!],
+    );
     expect((await fetch(link[0], { method: "POST", redirect: "manual" })).status).toBe(303);
     await onboarded(email);
 
@@ -64,12 +69,18 @@ describe("traces of a sign-up", () => {
   });
 
   const apiRequest = (method: string, route: string) => {
-    const found = collector.spans.filter((s) => s.service === "api" && s.kind === SERVER && s.attributes["http.request.method"] === method && s.attributes["http.route"] === route);
+    const found = collector.spans.filter(
+      (s) => s.service === "api" && s.kind === SERVER && s.attributes["http.request.method"] === method && s.attributes["http.route"] === route,
+    );
     expect(found, `${method} ${route}`).toHaveLength(1);
     return found[0]!;
   };
   const inTrace = (traceId: string) => collector.spans.filter((s) => s.traceId === traceId);
-  const jobsIn = (traceId: string) => inTrace(traceId).filter((s) => s.kind === CONSUMER).map((s) => `${s.service}: ${s.attributes["signup.event.type"]} ${s.attributes["signup.job.outcome"]}`).sort();
+  const jobsIn = (traceId: string) =>
+    inTrace(traceId)
+      .filter((s) => s.kind === CONSUMER)
+      .map((s) => `${s.service}: ${s.attributes["signup.event.type"]} ${s.attributes["signup.job.outcome"]}`)
+      .sort();
   const servicesIn = (traceId: string) => new Set(inTrace(traceId).map((s) => s.service));
 
   it("is one trace from the register request through the relay, the provisioner and the mailer", () => {
@@ -119,7 +130,9 @@ describe("traces of a sign-up", () => {
     const texts = (span: CollectedSpan) => [
       span.name,
       span.status.message ?? "",
-      ...[span.attributes, ...span.events.map((e) => e.attributes), ...span.links.map((l) => l.attributes)].flatMap((attributes) => Object.values(attributes).map((v) => JSON.stringify(v))),
+      ...[span.attributes, ...span.events.map((e) => e.attributes), ...span.links.map((l) => l.attributes)].flatMap((attributes) =>
+        Object.values(attributes).map((v) => JSON.stringify(v)),
+      ),
     ];
     for (const span of collector.spans) {
       for (const text of texts(span)) {

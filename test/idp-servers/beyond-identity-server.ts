@@ -61,7 +61,12 @@ export async function startBeyondIdentityServer(options: { apiToken?: string; te
     const required = ["external_id", "email", "user_name", "display_name", "binding_token_delivery_method"];
     const missing = required.filter((key) => !nonEmptyString(body[key]));
     if (missing.length > 0) return { status: 400, body: missingFields(missing) };
-    const [externalId, email, username, displayName] = [body.external_id, body.email, body.user_name, body.display_name].map(String) as [string, string, string, string];
+    const [externalId, email, username, displayName] = [body.external_id, body.email, body.user_name, body.display_name].map(String) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     const taken = conflict(username, email);
     if (taken) return taken;
     const user: BeyondIdentityStoredUser = { id: randomUUID(), username, email, display_name: displayName, external_id: externalId };
@@ -75,7 +80,14 @@ export async function startBeyondIdentityServer(options: { apiToken?: string; te
     realm_id: realmId,
     display_name: user.display_name,
     status: "active",
-    traits: { type: "traits_v0", username: user.username, primary_email_address: user.email, external_id: user.external_id, given_name: user.given_name, family_name: user.family_name },
+    traits: {
+      type: "traits_v0",
+      username: user.username,
+      primary_email_address: user.email,
+      external_id: user.external_id,
+      given_name: user.given_name,
+      family_name: user.family_name,
+    },
   });
 
   function createIdentity(request: RecordedRequest): Reply {
@@ -87,7 +99,8 @@ export async function startBeyondIdentityServer(options: { apiToken?: string; te
       ...(nonEmptyString(traits.username) ? [] : ["identity.traits.username"]),
     ];
     if (missing.length > 0) return { status: 400, body: missingFields(missing) };
-    if (traits.external_id !== undefined && typeof traits.external_id !== "string") return { status: 400, body: invalidFields(["identity.traits.external_id"]) };
+    if (traits.external_id !== undefined && typeof traits.external_id !== "string")
+      return { status: 400, body: invalidFields(["identity.traits.external_id"]) };
     const username = String(traits.username);
     const email = nonEmptyString(traits.primary_email_address) ? traits.primary_email_address : "";
     const taken = conflict(username, email || "\u0000");
@@ -120,7 +133,10 @@ export async function startBeyondIdentityServer(options: { apiToken?: string; te
 
   function deleteIdentity(id: string): Reply {
     if (users.delete(id)) return { status: 200 };
-    return { status: 404, body: error("not_found", "identity not found", [{ type: "ResourceInfo", resource_type: "Identity", id, description: "identity not found" }]) };
+    return {
+      status: 404,
+      body: error("not_found", "identity not found", [{ type: "ResourceInfo", resource_type: "Identity", id, description: "identity not found" }]),
+    };
   }
 
   const server = await startContractServer(users, {

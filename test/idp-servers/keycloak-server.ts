@@ -1,5 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { bearerOf, clientOf, isObject, nonEmptyString, startContractServer, tokenIssuer, type ContractServer, type RecordedRequest, type Reply } from "./harness.ts";
+import {
+  bearerOf,
+  clientOf,
+  isObject,
+  nonEmptyString,
+  startContractServer,
+  tokenIssuer,
+  type ContractServer,
+  type RecordedRequest,
+  type Reply,
+} from "./harness.ts";
 
 /**
  * Keycloak's admin REST API, the parts the adapter uses:
@@ -61,7 +71,8 @@ export async function startKeycloakServer(options: KeycloakServerOptions = {}): 
   function create(request: RecordedRequest): Reply {
     const body = request.body;
     if (!isObject(body)) return { status: 400, body: { errorMessage: "Invalid request body" } };
-    if (!nonEmptyString(body.username)) return { status: 400, body: { field: "username", errorMessage: "error-user-attribute-required", params: ["username"] } };
+    if (!nonEmptyString(body.username))
+      return { status: 400, body: { field: "username", errorMessage: "error-user-attribute-required", params: ["username"] } };
     // Keycloak stores usernames and emails lowercased and compares them that way.
     const username = body.username.toLowerCase();
     const email = nonEmptyString(body.email) ? body.email.toLowerCase() : undefined;

@@ -72,7 +72,9 @@ export async function startScimServer(options: { token?: string } = {}): Promise
       ...(nonEmptyString(body.externalId) ? { externalId: body.externalId } : {}),
       ...(isObject(body.name) ? { name: body.name } : {}),
       ...(nonEmptyString(body.displayName) ? { displayName: body.displayName } : {}),
-      ...(Array.isArray(body.emails) ? { emails: body.emails.filter(isObject).map((e) => ({ value: String(e.value), type: String(e.type ?? "work"), primary: e.primary === true })) } : {}),
+      ...(Array.isArray(body.emails)
+        ? { emails: body.emails.filter(isObject).map((e) => ({ value: String(e.value), type: String(e.type ?? "work"), primary: e.primary === true })) }
+        : {}),
       active: body.active !== false,
     };
     users.set(user.id, user);

@@ -1,5 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { bearerOf, clientOf, isObject, nonEmptyString, startContractServer, tokenIssuer, type ContractServer, type RecordedRequest, type Reply } from "./harness.ts";
+import {
+  bearerOf,
+  clientOf,
+  isObject,
+  nonEmptyString,
+  startContractServer,
+  tokenIssuer,
+  type ContractServer,
+  type RecordedRequest,
+  type Reply,
+} from "./harness.ts";
 
 /**
  * Cloudentity / SecureAuth Identity Pools, the parts the adapter uses:

@@ -32,7 +32,11 @@ const jobs = (objects: K8sObject[]) => ofKind<K8sObject & IJob>(objects, "Job");
 
 /** Names that must only ever come from a Secret. */
 export function looksSecret(name: string): boolean {
-  return /^(DATABASE_URL|REDIS_URL|SMTP_URL|ADMIN_TOKEN|SMS_URL|REDIS_PASSWORD)$/.test(name) || name.startsWith("SIGNING_KEY") || /_(SECRET|TOKEN|PASSWORD)$/.test(name);
+  return (
+    /^(DATABASE_URL|REDIS_URL|SMTP_URL|ADMIN_TOKEN|SMS_URL|REDIS_PASSWORD)$/.test(name) ||
+    name.startsWith("SIGNING_KEY") ||
+    /_(SECRET|TOKEN|PASSWORD)$/.test(name)
+  );
 }
 
 /** "25s", "1m", "500ms" or milliseconds (as the services' duration parser) to seconds. */
@@ -114,7 +118,8 @@ export function workloadProblems(objects: K8sObject[]): string[] {
       }
       const grace = pod.terminationGracePeriodSeconds ?? 30;
       const needed = (preStop ?? 0) + seconds(timeout);
-      if (grace <= needed) problems.push(`${at}: terminationGracePeriodSeconds ${grace} leaves no margin over preStop ${preStop ?? 0}s + SHUTDOWN_TIMEOUT ${timeout}`);
+      if (grace <= needed)
+        problems.push(`${at}: terminationGracePeriodSeconds ${grace} leaves no margin over preStop ${preStop ?? 0}s + SHUTDOWN_TIMEOUT ${timeout}`);
     }
   }
   for (const job of jobs(objects)) {
@@ -144,7 +149,8 @@ export function scalingProblems(objects: K8sObject[]): string[] {
     const container = deployment.spec?.template.spec?.containers[0];
     const pod = deployment.spec?.template.spec;
     const prefix = container && pod ? configValue(container, pod, objects, "QUEUE_PREFIX") : undefined;
-    if (prefix !== queuePrefix) problems.push(`worker ${worker}: QUEUE_PREFIX is ${JSON.stringify(prefix)}, not ${queuePrefix} (Redis Cluster needs the hash tag)`);
+    if (prefix !== queuePrefix)
+      problems.push(`worker ${worker}: QUEUE_PREFIX is ${JSON.stringify(prefix)}, not ${queuePrefix} (Redis Cluster needs the hash tag)`);
     const mine = scaledObjects.filter((s) => s.spec.scaleTargetRef.name === worker && (s.spec.scaleTargetRef.kind ?? "Deployment") === "Deployment");
     if (mine.length !== 1) {
       problems.push(`worker ${worker}: ${mine.length} ScaledObjects target it (want 1)`);
@@ -153,22 +159,27 @@ export function scalingProblems(objects: K8sObject[]): string[] {
     const [scaledObject] = mine;
     if (!scaledObject) continue;
     if ((scaledObject.spec.minReplicaCount ?? 0) < 1) problems.push(`${describeObject(scaledObject)}: minReplicaCount below 1`);
-    if (scaledObject.spec.maxReplicaCount === undefined || scaledObject.spec.maxReplicaCount < (scaledObject.spec.minReplicaCount ?? 0)) problems.push(`${describeObject(scaledObject)}: maxReplicaCount missing or below minReplicaCount`);
+    if (scaledObject.spec.maxReplicaCount === undefined || scaledObject.spec.maxReplicaCount < (scaledObject.spec.minReplicaCount ?? 0))
+      problems.push(`${describeObject(scaledObject)}: maxReplicaCount missing or below minReplicaCount`);
     const redisTriggers = scaledObject.spec.triggers.filter((t) => t.type === "redis" || t.type === "redis-cluster");
     if (redisTriggers.length === 0) problems.push(`${describeObject(scaledObject)}: no redis trigger`);
     for (const trigger of redisTriggers) {
       const listName = trigger.metadata.listName ?? "";
       if (!listName.endsWith(`:${queue}:wait`)) problems.push(`${describeObject(scaledObject)}: listName ${listName} is not queue ${queue}'s wait list`);
-      if (listName !== `${prefix}:${queue}:wait`) problems.push(`${describeObject(scaledObject)}: listName ${listName} does not use the services' QUEUE_PREFIX ${prefix}`);
-      if (!listName.startsWith(`${queuePrefix}:`)) problems.push(`${describeObject(scaledObject)}: listName ${listName} does not use the ${queuePrefix} prefix`);
+      if (listName !== `${prefix}:${queue}:wait`)
+        problems.push(`${describeObject(scaledObject)}: listName ${listName} does not use the services' QUEUE_PREFIX ${prefix}`);
+      if (!listName.startsWith(`${queuePrefix}:`))
+        problems.push(`${describeObject(scaledObject)}: listName ${listName} does not use the ${queuePrefix} prefix`);
       if (!(Number(trigger.metadata.listLength) > 0)) problems.push(`${describeObject(scaledObject)}: listLength is not a positive number`);
       const auth = trigger.authenticationRef?.name;
-      if (!auth || !authentications.has(auth)) problems.push(`${describeObject(scaledObject)}: authenticationRef ${auth ?? "(none)"} is not a TriggerAuthentication here`);
+      if (!auth || !authentications.has(auth))
+        problems.push(`${describeObject(scaledObject)}: authenticationRef ${auth ?? "(none)"} is not a TriggerAuthentication here`);
       if (trigger.metadata.password !== undefined) problems.push(`${describeObject(scaledObject)}: password inline in the trigger`);
     }
   }
   for (const scaledObject of scaledObjects) {
-    if (!deploymentNames.has(scaledObject.spec.scaleTargetRef.name)) problems.push(`${describeObject(scaledObject)}: targets missing Deployment ${scaledObject.spec.scaleTargetRef.name}`);
+    if (!deploymentNames.has(scaledObject.spec.scaleTargetRef.name))
+      problems.push(`${describeObject(scaledObject)}: targets missing Deployment ${scaledObject.spec.scaleTargetRef.name}`);
   }
   for (const name of ["api", "web"]) {
     const hpa = hpas.find((h) => h.spec.scaleTargetRef.kind === "Deployment" && h.spec.scaleTargetRef.name === name);
@@ -186,7 +197,8 @@ export function scalingProblems(objects: K8sObject[]): string[] {
 export function secretProblems(objects: K8sObject[]): string[] {
   const problems: string[] = [];
   for (const secret of ofKind<K8sObject & { data?: object; stringData?: object }>(objects, "Secret")) {
-    if (Object.keys(secret.data ?? {}).length > 0 || Object.keys(secret.stringData ?? {}).length > 0) problems.push(`${describeObject(secret)}: a Secret with data in the manifests`);
+    if (Object.keys(secret.data ?? {}).length > 0 || Object.keys(secret.stringData ?? {}).length > 0)
+      problems.push(`${describeObject(secret)}: a Secret with data in the manifests`);
   }
   for (const map of ofKind<ConfigMap>(objects, "ConfigMap")) {
     for (const key of Object.keys(map.data ?? {})) if (looksSecret(key)) problems.push(`${describeObject(map)}: secret-looking ${key} in a ConfigMap`);
@@ -195,7 +207,8 @@ export function secretProblems(objects: K8sObject[]): string[] {
     for (const container of workload.spec?.template.spec?.containers ?? []) {
       for (const variable of container.env ?? []) {
         if (!looksSecret(variable.name)) continue;
-        if (!variable.valueFrom?.secretKeyRef) problems.push(`${describeObject(workload)} container ${container.name}: ${variable.name} does not come from a secretKeyRef`);
+        if (!variable.valueFrom?.secretKeyRef)
+          problems.push(`${describeObject(workload)} container ${container.name}: ${variable.name} does not come from a secretKeyRef`);
       }
     }
   }
@@ -217,7 +230,8 @@ export function pinnedImageProblems(objects: K8sObject[]): string[] {
     const pod = workload.spec?.template.spec;
     for (const container of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
       const { tag, digest } = imageReference(container.image ?? "");
-      if (!digest && (!tag || tag === "latest")) problems.push(`${describeObject(workload)} container ${container.name}: image ${container.image} is not pinned`);
+      if (!digest && (!tag || tag === "latest"))
+        problems.push(`${describeObject(workload)} container ${container.name}: image ${container.image} is not pinned`);
     }
   }
   return problems;
@@ -235,7 +249,8 @@ export function disruptionProblems(objects: K8sObject[]): string[] {
     });
     if (selecting.length !== 1) problems.push(`${describeObject(deployment)}: ${selecting.length} PodDisruptionBudgets select its pods (want 1)`);
     for (const pdb of selecting) {
-      if (pdb.spec.minAvailable === undefined && pdb.spec.maxUnavailable === undefined) problems.push(`${describeObject(pdb)}: neither minAvailable nor maxUnavailable`);
+      if (pdb.spec.minAvailable === undefined && pdb.spec.maxUnavailable === undefined)
+        problems.push(`${describeObject(pdb)}: neither minAvailable nor maxUnavailable`);
     }
   }
   return problems;
@@ -247,10 +262,12 @@ export function commandProblems(objects: K8sObject[]): string[] {
   for (const name of services) {
     const deployment = deployments(objects).find((d) => d.metadata.name === name);
     const command = deployment?.spec?.template.spec?.containers[0]?.command;
-    if (JSON.stringify(command) !== JSON.stringify(["node", "--enable-source-maps", `services/${name}/dist/main.js`])) problems.push(`${name}: command is ${JSON.stringify(command)}`);
+    if (JSON.stringify(command) !== JSON.stringify(["node", "--enable-source-maps", `services/${name}/dist/main.js`]))
+      problems.push(`${name}: command is ${JSON.stringify(command)}`);
   }
   const migrate = jobs(objects).find((job) => job.metadata.labels?.["app.kubernetes.io/component"] === "migrate");
   const command = migrate?.spec?.template.spec?.containers[0]?.command;
-  if (JSON.stringify(command) !== JSON.stringify(["node", "--enable-source-maps", "packages/db/dist/migrate-cli.js"])) problems.push(`migrate Job: command is ${JSON.stringify(command)}`);
+  if (JSON.stringify(command) !== JSON.stringify(["node", "--enable-source-maps", "packages/db/dist/migrate-cli.js"]))
+    problems.push(`migrate Job: command is ${JSON.stringify(command)}`);
   return problems;
 }

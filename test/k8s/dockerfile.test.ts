@@ -36,7 +36,14 @@ function dockerIgnored(patterns: string[]): (path: string) => boolean {
     const source = pattern
       .replace(/^\/+|\/+$/g, "")
       .split("/")
-      .map((part) => (part === "**" ? "(?:.*/)?" : `${part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}/`))
+      .map((part) =>
+        part === "**"
+          ? "(?:.*/)?"
+          : `${part
+              .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+              .replace(/\*/g, "[^/]*")
+              .replace(/\?/g, "[^/]")}/`,
+      )
       .join("");
     return new RegExp(`^${source.replace(/\/$/, "")}$`);
   });
@@ -109,7 +116,9 @@ describe("infra/Dockerfile", () => {
     }
     // The install layer gets every workspace manifest, so the frozen lockfile matches.
     const manifests = copies.flatMap((copy) => copy.args.split(/\s+/).filter((arg) => arg.endsWith("package.json"))).flatMap(expand);
-    expect(manifests).toEqual(expect.arrayContaining(["package.json", "packages/db/package.json", "services/api/package.json", "infra/local/package.json", "test/package.json"]));
+    expect(manifests).toEqual(
+      expect.arrayContaining(["package.json", "packages/db/package.json", "services/api/package.json", "infra/local/package.json", "test/package.json"]),
+    );
   });
 
   it("installs with the frozen lockfile, builds, and lays out production dependencies offline", () => {
@@ -117,7 +126,8 @@ describe("infra/Dockerfile", () => {
     expect(runs.some((run) => run.includes("pnpm install --frozen-lockfile"))).toBe(true);
     expect(runs.some((run) => run.includes("pnpm build"))).toBe(true);
     const layout = runs.find((run) => run.includes("pnpm install --prod --frozen-lockfile --offline")) ?? "";
-    for (const path of ["packages/db/migrations", "services/mailer/templates", "dist", "assets", "package.json", "patches"]) expect(layout, path).toContain(path);
+    for (const path of ["packages/db/migrations", "services/mailer/templates", "dist", "assets", "package.json", "patches"])
+      expect(layout, path).toContain(path);
   });
 
   it("runs as the unprivileged node user under tini, with the api as the default command", () => {

@@ -21,7 +21,10 @@ import { kubectlAvailable, overlayNames, renderOverlay, type K8sObject } from ".
  */
 describe.skipIf(!kubectlAvailable)("rendered overlays keep the deployment invariants", () => {
   // Rendered while collecting: vitest still collects a skipped suite, hence the guard.
-  const rendered = Object.fromEntries(overlayNames.map((overlay) => [overlay, kubectlAvailable ? renderOverlay(overlay) : []])) as Record<(typeof overlayNames)[number], K8sObject[]>;
+  const rendered = Object.fromEntries(overlayNames.map((overlay) => [overlay, kubectlAvailable ? renderOverlay(overlay) : []])) as Record<
+    (typeof overlayNames)[number],
+    K8sObject[]
+  >;
 
   for (const overlay of overlayNames) {
     describe(`overlay ${overlay}`, () => {
@@ -58,7 +61,8 @@ describe.skipIf(!kubectlAvailable)("rendered overlays keep the deployment invari
   // each kind in a copy of prod and watch the matching check complain.
   describe("planted violations are caught", () => {
     const copy = () => structuredClone(rendered.prod);
-    const deployment = (objects: K8sObject[], name: string) => objects.find((o) => o.kind === "Deployment" && o.metadata.name === name) as K8sObject & IDeployment;
+    const deployment = (objects: K8sObject[], name: string) =>
+      objects.find((o) => o.kind === "Deployment" && o.metadata.name === name) as K8sObject & IDeployment;
     const container = (objects: K8sObject[], name: string) => {
       const found = deployment(objects, name).spec?.template.spec?.containers[0];
       if (!found) throw new Error(`no container in ${name}`);
@@ -96,7 +100,10 @@ describe.skipIf(!kubectlAvailable)("rendered overlays keep the deployment invari
 
     it("a ScaledObject on the wrong list, one without the hash-tag prefix, and a worker without one", () => {
       const objects = copy();
-      const scaled = (name: string) => objects.find((o) => o.kind === "ScaledObject" && o.metadata.name === name) as K8sObject & { spec: { triggers: { metadata: Record<string, string> }[] } };
+      const scaled = (name: string) =>
+        objects.find((o) => o.kind === "ScaledObject" && o.metadata.name === name) as K8sObject & {
+          spec: { triggers: { metadata: Record<string, string> }[] };
+        };
       const [mailTrigger] = scaled("mailer").spec.triggers;
       if (mailTrigger) mailTrigger.metadata.listName = "{signup}:mail:active";
       const [smsTrigger] = scaled("sms").spec.triggers;
@@ -143,7 +150,9 @@ describe.skipIf(!kubectlAvailable)("rendered overlays keep the deployment invari
 
     it("a PDB that selects nothing", () => {
       const objects = copy();
-      const pdb = objects.find((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === "sms") as K8sObject & { spec: { selector: { matchLabels: Record<string, string> } } };
+      const pdb = objects.find((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === "sms") as K8sObject & {
+        spec: { selector: { matchLabels: Record<string, string> } };
+      };
       pdb.spec.selector.matchLabels["app.kubernetes.io/component"] = "sms-worker";
       expect(disruptionProblems(objects)).toEqual(["Deployment/sms: 0 PodDisruptionBudgets select its pods (want 1)"]);
     });
@@ -152,7 +161,17 @@ describe.skipIf(!kubectlAvailable)("rendered overlays keep the deployment invari
 
 describe("check helpers", () => {
   it("knows which variable names are secrets", () => {
-    const secret = ["DATABASE_URL", "REDIS_URL", "SMTP_URL", "ADMIN_TOKEN", "SIGNING_KEY", "SIGNING_KEY_PREVIOUS", "KEYCLOAK_CLIENT_SECRET", "SCIM_TOKEN", "SMS_URL"];
+    const secret = [
+      "DATABASE_URL",
+      "REDIS_URL",
+      "SMTP_URL",
+      "ADMIN_TOKEN",
+      "SIGNING_KEY",
+      "SIGNING_KEY_PREVIOUS",
+      "KEYCLOAK_CLIENT_SECRET",
+      "SCIM_TOKEN",
+      "SMS_URL",
+    ];
     const plain = ["PUBLIC_URL", "APP_URL", "API_URL", "QUEUE_PREFIX", "SHUTDOWN_TIMEOUT", "KEYCLOAK_CLIENT_ID", "OTEL_EXPORTER_OTLP_ENDPOINT"];
     expect(secret.filter((name) => !looksSecret(name))).toEqual([]);
     expect(plain.filter(looksSecret)).toEqual([]);

@@ -40,7 +40,13 @@ export function parseManifests(text: string, source: string): K8sObject[] {
 function isK8sObject(value: unknown): value is K8sObject {
   if (typeof value !== "object" || value === null) return false;
   const { apiVersion, kind, metadata } = value as Record<string, unknown>;
-  return typeof apiVersion === "string" && typeof kind === "string" && typeof metadata === "object" && metadata !== null && typeof (metadata as Record<string, unknown>).name === "string";
+  return (
+    typeof apiVersion === "string" &&
+    typeof kind === "string" &&
+    typeof metadata === "object" &&
+    metadata !== null &&
+    typeof (metadata as Record<string, unknown>).name === "string"
+  );
 }
 
 export const describeObject = (object: K8sObject) => `${object.kind}/${object.metadata.name}`;

@@ -95,12 +95,21 @@ describe.skipIf(!kubectlAvailable)("kustomize overlays render to valid Kubernete
       "planted",
     );
     expect(deployment && schemaProblems([deployment])).toEqual([expect.stringContaining("replicas must be integer")]);
-    expect(schemaProblems([{ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }])).toEqual(["Widget/w: unknown kind example.com/v1/Widget"]);
+    expect(schemaProblems([{ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }])).toEqual([
+      "Widget/w: unknown kind example.com/v1/Widget",
+    ]);
   });
 });
 
 describe("infra/compose.yaml", () => {
-  type ComposeService = { command?: string[]; image?: string; build?: { dockerfile?: string }; environment?: Record<string, string | null>; ports?: string[]; network_mode?: string };
+  type ComposeService = {
+    command?: string[];
+    image?: string;
+    build?: { dockerfile?: string };
+    environment?: Record<string, string | null>;
+    ports?: string[];
+    network_mode?: string;
+  };
   const compose = parse(readFileSync(join(repoRoot, "infra/compose.yaml"), "utf8"), { merge: true }) as { services: Record<string, ComposeService> };
 
   it("parses, with a service per Kubernetes Deployment plus the migrate one-shot", () => {

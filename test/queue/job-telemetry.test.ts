@@ -55,7 +55,10 @@ describe("a traced job", () => {
           // As an IdP adapter calls its IdP: fetch, with the address in a SCIM filter.
           await fetch(`${collector.url}/scim/v2/Users?filter=${encodeURIComponent('userName eq "ada@example.com"')}`);
           // What onboarding does: an event written inside the job carries the job's span.
-          followUps.push(InviteAccepted.create({ userId: event.data.userId, teamId: randomUUID(), inviteId: randomUUID() }, { correlationId: event.correlationId }).traceparent);
+          followUps.push(
+            InviteAccepted.create({ userId: event.data.userId, teamId: randomUUID(), inviteId: randomUUID() }, { correlationId: event.correlationId })
+              .traceparent,
+          );
           return { outcome: "done" };
         },
         InviteCreated: async () => ({ outcome: "skipped" }),
@@ -69,7 +72,10 @@ describe("a traced job", () => {
     const publisher = createPublisher(producer, { prefix, attempts: 1 });
     await publisher.publish([good!, bad!]);
     await publisher.close();
-    await waitUntil(async () => lines.filter((line) => line.msg === "EmailVerified handled" || line.msg === "EmailVerified failed").length === 2, { timeoutMs: 10_000, what: "both jobs to finish" });
+    await waitUntil(async () => lines.filter((line) => line.msg === "EmailVerified handled" || line.msg === "EmailVerified failed").length === 2, {
+      timeoutMs: 10_000,
+      what: "both jobs to finish",
+    });
     await telemetry.shutdown(); // flushes every span to the collector
     spans = collector.spans;
   });

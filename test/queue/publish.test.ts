@@ -51,7 +51,9 @@ describe("createPublisher", () => {
     const down = createPublisher(closed, { prefix, timeoutMs: 300 });
     const started = Date.now();
     try {
-      await expect(down.publish([UserRegistered.create({ userId: randomUUID() }, { correlationId: "c" })])).rejects.toThrow("publishing to Redis took over 300 ms");
+      await expect(down.publish([UserRegistered.create({ userId: randomUUID() }, { correlationId: "c" })])).rejects.toThrow(
+        "publishing to Redis took over 300 ms",
+      );
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       closed.disconnect();

@@ -82,7 +82,9 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
   }
 
   function createMessage(request: RecordedRequest): Reply {
-    const form = (request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ? new URLSearchParams(request.rawBody) : new URLSearchParams();
+    const form = (request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")
+      ? new URLSearchParams(request.rawBody)
+      : new URLSearchParams();
     const to = form.get("To");
     const from = form.get("From");
     const body = form.get("Body");
@@ -146,11 +148,18 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
 
       const fault = queue.shift();
       if (fault?.type === "hang") return;
-      if (fault?.type === "rate-limit") return send(res, { status: 429, body: defaultError(429, "Too Many Requests"), headers: { "retry-after": fault.retryAfter } });
+      if (fault?.type === "rate-limit")
+        return send(res, { status: 429, body: defaultError(429, "Too Many Requests"), headers: { "retry-after": fault.retryAfter } });
       if (fault?.type === "status") {
-        return send(res, { status: fault.status, body: fault.body ?? defaultError(fault.status, `scripted failure ${fault.status}`), ...(fault.headers ? { headers: fault.headers } : {}) });
+        return send(res, {
+          status: fault.status,
+          body: fault.body ?? defaultError(fault.status, `scripted failure ${fault.status}`),
+          ...(fault.headers ? { headers: fault.headers } : {}),
+        });
       }
-      const reply = authorized(request, decodeURIComponent(match[1] ?? "")) ? createMessage(request) : { status: 401, body: twilioError(401, 20003, "Authenticate") };
+      const reply = authorized(request, decodeURIComponent(match[1] ?? ""))
+        ? createMessage(request)
+        : { status: 401, body: twilioError(401, 20003, "Authenticate") };
       // "apply-then-hang": accepted (the SMS went out) but the answer is lost.
       if (fault?.type === "apply-then-hang") return;
       send(res, reply);

@@ -6,7 +6,6 @@ import { withDatabase } from "./servers.ts";
 
 export type TestDatabase = DbHandle & { url: string; name: string; drop(): Promise<void> };
 
-
 /** A fresh, migrated database of this test's own, cloned from the run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject("postgresAdminUrl");

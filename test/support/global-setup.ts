@@ -16,7 +16,9 @@ declare module "vitest" {
 /** A name that changes whenever a migration does, so a stale template is never reused. */
 function templateName(): string {
   const hash = createHash("sha256");
-  for (const file of readdirSync(migrationsFolder).filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(migrationsFolder)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     hash.update(file).update(readFileSync(`${migrationsFolder}/${file}`));
   }
   return `signup_template_${hash.digest("hex").slice(0, 12)}`;

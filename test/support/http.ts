@@ -1,3 +1,7 @@
+/** A JSON answer as tests read it: field by field in assertions, shape unchecked. */
+// biome-ignore lint/suspicious/noExplicitAny: the assertions that read it are the check
+export type ApiJson = Record<string, any>;
+
 /** A thin client for the API as a front-end and an operator see it. */
 export function apiClient(apiUrl: string, adminToken: string) {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -14,7 +18,7 @@ export function apiClient(apiUrl: string, adminToken: string) {
     } catch {
       json = undefined;
     }
-    return { status: response.status, headers: response.headers, text, json: json as Record<string, any> };
+    return { status: response.status, headers: response.headers, text, json: json as ApiJson };
   };
   const admin = { authorization: `Bearer ${adminToken}` };
   return {

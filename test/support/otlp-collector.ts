@@ -42,14 +42,14 @@ type OtlpSpan = {
 };
 type ExportRequest = { resourceSpans?: Array<{ resource?: { attributes?: KeyValue[] }; scopeSpans?: Array<{ spans?: OtlpSpan[] }> }> };
 
-function valueOf(value: AnyValue | undefined): unknown {
+function attributeValue(value: AnyValue | undefined): unknown {
   if (!value) return undefined;
-  if (value.arrayValue) return (value.arrayValue.values ?? []).map(valueOf);
+  if (value.arrayValue) return (value.arrayValue.values ?? []).map(attributeValue);
   return value.stringValue ?? value.boolValue ?? (value.intValue !== undefined ? Number(value.intValue) : value.doubleValue);
 }
 
 function attributesOf(list: KeyValue[] | undefined): Record<string, unknown> {
-  return Object.fromEntries((list ?? []).map((kv) => [kv.key, valueOf(kv.value)]));
+  return Object.fromEntries((list ?? []).map((kv) => [kv.key, attributeValue(kv.value)]));
 }
 
 /**
@@ -88,7 +88,9 @@ export async function startOtlpCollector(): Promise<OtlpCollector> {
           }
         }
       }
-      response.writeHead(200, { "content-type": contentType.startsWith("application/json") ? "application/json" : "application/x-protobuf" }).end(contentType.startsWith("application/json") ? "{}" : undefined);
+      response
+        .writeHead(200, { "content-type": contentType.startsWith("application/json") ? "application/json" : "application/x-protobuf" })
+        .end(contentType.startsWith("application/json") ? "{}" : undefined);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -74,16 +74,26 @@ export async function startRedisCluster(options: { dir: string; masters?: number
       const dir = join(options.dir, String(port));
       mkdirSync(dir, { recursive: true });
       const args = [
-        "--port", String(port),
-        "--cluster-port", String(allPorts[count + i]),
-        "--bind", "127.0.0.1",
-        "--dir", dir,
-        "--cluster-enabled", "yes",
-        "--cluster-config-file", `nodes-${port}.conf`,
-        "--appendonly", "no",
-        "--save", "",
-        "--maxmemory-policy", "noeviction",
-        "--protected-mode", "yes",
+        "--port",
+        String(port),
+        "--cluster-port",
+        String(allPorts[count + i]),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        dir,
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        `nodes-${port}.conf`,
+        "--appendonly",
+        "no",
+        "--save",
+        "",
+        "--maxmemory-policy",
+        "noeviction",
+        "--protected-mode",
+        "yes",
       ];
       const node = { port, child: spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] }), stderr: "" };
       node.child.stderr?.on("data", (chunk: Buffer) => (node.stderr = `${node.stderr}${chunk.toString()}`.slice(-2_000)));
@@ -98,7 +108,9 @@ export async function startRedisCluster(options: { dir: string; masters?: number
         { timeoutMs: 10_000, what: `cluster node redis-server on port ${node.port}` },
       );
     }
-    await run("redis-cli", ["--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "0", "--cluster-yes"], { timeout: 30_000 });
+    await run("redis-cli", ["--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "0", "--cluster-yes"], {
+      timeout: 30_000,
+    });
     // `--cluster create` returns once the slots are assigned; every node must also agree.
     await waitUntil(async () => (await Promise.all(ports.map(clusterState))).every((state) => state === "ok"), {
       timeoutMs: 20_000,

@@ -53,7 +53,11 @@ export async function resolveRedis(): Promise<Server> {
   if (await dockerEngineAvailable()) {
     const { GenericContainer } = await import("testcontainers");
     const container = await new GenericContainer("redis:7-alpine").withExposedPorts(6379).start();
-    return { url: `redis://${container.getHost()}:${container.getMappedPort(6379)}`, source: "testcontainers", stop: async () => void (await container.stop()) };
+    return {
+      url: `redis://${container.getHost()}:${container.getMappedPort(6379)}`,
+      source: "testcontainers",
+      stop: async () => void (await container.stop()),
+    };
   }
   const redis = await startRedisServer({ dir: join(repoRoot, ".data", "test-redis"), persist: false });
   return { url: redis.url, source: "redis-server from PATH", stop: redis.stop };

@@ -35,7 +35,17 @@ export async function startTestSystem(options: {
   const queuePrefix = uniqueQueuePrefix();
   let stack: Stack;
   try {
-    stack = await startStack({ label: options.label, databaseUrl: database.url, redisUrl, smtpUrl: smtp.url, queuePrefix, env: options.env, only: options.only, web: options.web, webEnv: options.webEnv });
+    stack = await startStack({
+      label: options.label,
+      databaseUrl: database.url,
+      redisUrl,
+      smtpUrl: smtp.url,
+      queuePrefix,
+      env: options.env,
+      only: options.only,
+      web: options.web,
+      webEnv: options.webEnv,
+    });
   } catch (error) {
     await smtp.stop();
     await database.drop();

@@ -40,7 +40,10 @@ async function readSms(file: string | undefined): Promise<DevSms[]> {
 function inboxPage(sink: SmtpSink, sms: DevSms[] | undefined): string {
   const mailRows = [...sink.mails]
     .reverse()
-    .map((m) => `<tr><td>${escapeHtml(m.receivedAt)}</td><td>${escapeHtml(m.to.join(", "))}</td><td><a href="/mails/${m.id}">${escapeHtml(m.subject)}</a></td></tr>`)
+    .map(
+      (m) =>
+        `<tr><td>${escapeHtml(m.receivedAt)}</td><td>${escapeHtml(m.to.join(", "))}</td><td><a href="/mails/${m.id}">${escapeHtml(m.subject)}</a></td></tr>`,
+    )
     .join("");
   const mails = `<section><h2>Mail</h2><table><thead><tr><th>Received</th><th>To</th><th>Subject</th></tr></thead>
 <tbody>${mailRows || '<tr><td colspan="3">No mail yet.</td></tr>'}</tbody></table></section>`;

@@ -38,22 +38,33 @@ export async function startRedisServer(options: { dir: string; port?: number; pe
   const port = options.port ?? (await freePort());
   const persist = options.persist ?? true;
   const args = [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--dir", options.dir,
-    "--save", "",
-    "--appendonly", persist ? "yes" : "no",
-    "--appendfsync", "everysec",
-    "--maxmemory-policy", "noeviction",
-    "--protected-mode", "yes",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    options.dir,
+    "--save",
+    "",
+    "--appendonly",
+    persist ? "yes" : "no",
+    "--appendfsync",
+    "everysec",
+    "--maxmemory-policy",
+    "noeviction",
+    "--protected-mode",
+    "yes",
   ];
   const child = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
   let exited = false;
   child.once("exit", () => (exited = true));
-  await waitUntil(async () => {
-    if (exited) throw new Error("redis-server exited at start");
-    return pingRedis(port);
-  }, { timeoutMs: 10_000, what: `redis-server on port ${port}` });
+  await waitUntil(
+    async () => {
+      if (exited) throw new Error("redis-server exited at start");
+      return pingRedis(port);
+    },
+    { timeoutMs: 10_000, what: `redis-server on port ${port}` },
+  );
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

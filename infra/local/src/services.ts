@@ -37,11 +37,7 @@ export function serviceCommand(name: ServiceName, runtime: ServiceRuntime): stri
 }
 
 /** Runs one service as its own OS process (SERVICE_RUNTIME=dist: the compiled build). */
-export function spawnService(
-  name: ServiceName,
-  env: Record<string, string>,
-  output: (name: string, chunk: Buffer) => void = () => {},
-): ServiceProcess {
+export function spawnService(name: ServiceName, env: Record<string, string>, output: (name: string, chunk: Buffer) => void = () => {}): ServiceProcess {
   // SERVICE_NODE_ARGS adds node flags to every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (env.SERVICE_NODE_ARGS ?? process.env.SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const runtime = (env.SERVICE_RUNTIME ?? process.env.SERVICE_RUNTIME) === "dist" ? "dist" : "source";

@@ -170,7 +170,7 @@ async function main() {
   say(`  Sign-up page   ${webUrl}/signup`);
   say(`  Web            ${webUrl}   (the reference front-end; a completed sign-up lands on ${env.APP_URL ?? `${webUrl}/`})`);
   say(`  API            ${publicUrl}   (POST /account/register; OpenAPI at ${publicUrl}/docs)`);
-  if (inboxUrl) say(`  Dev inbox      ${inboxUrl}   (mail${smsFile ? ", and SMS under \"Text messages\"" : ""})`);
+  if (inboxUrl) say(`  Dev inbox      ${inboxUrl}   (mail${smsFile ? ', and SMS under "Text messages"' : ""})`);
   else if (smsFile) say(`  Text messages  ${smsFile}`);
   say(`  Queues         ${publicUrl}/admin/queues   (any user name, the admin token as password)`);
   say(`  PostgreSQL     ${redactPassword(databaseUrl)}${env.DATABASE_URL ? "" : "   (embedded, data in .data/postgres)"}`);

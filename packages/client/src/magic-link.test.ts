@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BASE_URL, createFakeApi, jsonResponse, makeSignUp, verification } from "../test/fake-api.ts";
-import { createMagicLinkFlow, createSignUpClient, SignUpError, type ResponseLike, type SignUp } from "./index.ts";
+import { type createMagicLinkFlow, createSignUpClient, SignUpError, type ResponseLike, type SignUp } from "./index.ts";
 
 type Settled = { value: SignUp } | { error: unknown } | "pending";
 
@@ -23,7 +23,8 @@ async function setup(options?: Parameters<typeof createMagicLinkFlow>[1]) {
   return { api, signUp, flow: signUp.createMagicLinkFlow(options) };
 }
 
-const verified = (extra: Partial<SignUp> = {}) => makeSignUp({ status: "complete", verifications: { emailAddress: verification("verified"), phoneNumber: null }, ...extra });
+const verified = (extra: Partial<SignUp> = {}) =>
+  makeSignUp({ status: "complete", verifications: { emailAddress: verification("verified"), phoneNumber: null }, ...extra });
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 0 });
@@ -50,7 +51,11 @@ describe("magic-link flow", () => {
     await vi.advanceTimersByTimeAsync(60_000);
 
     const prepare = api.calls[1];
-    expect([prepare?.method, prepare?.url, prepare?.body]).toEqual(["POST", `${BASE_URL}/v1/sign-ups/su_1/prepare-verification`, { strategy: "email_link", redirectUrl: "https://app.test/done" }]);
+    expect([prepare?.method, prepare?.url, prepare?.body]).toEqual([
+      "POST",
+      `${BASE_URL}/v1/sign-ups/su_1/prepare-verification`,
+      { strategy: "email_link", redirectUrl: "https://app.test/done" },
+    ]);
     expect(times).toEqual([1000, 2500, 4750, 8125]); // waits of 1000, 1500, 2250, 3375
     expect(result()).toEqual({ value: verified() });
     expect(signUp.current).toEqual(verified());
@@ -61,7 +66,12 @@ describe("magic-link flow", () => {
     const { api, flow } = await setup({ initialDelayMs: 1000, factor: 2, maxDelayMs: 3000 });
     const times: number[] = [];
     api.script.push(jsonResponse(200, api.state.signUp));
-    for (let i = 0; i < 5; i += 1) api.script.push(() => (times.push(Date.now()), jsonResponse(200, api.state.signUp)));
+    for (let i = 0; i < 5; i += 1) {
+      api.script.push(() => {
+        times.push(Date.now());
+        return jsonResponse(200, api.state.signUp);
+      });
+    }
 
     flow.startMagicLinkFlow({ redirectUrl: "https://app.test/done" }).catch(() => {});
     await vi.advanceTimersByTimeAsync(12_000);
@@ -99,7 +109,10 @@ describe("magic-link flow", () => {
   it("retries network errors, 5xx and 429 (no sooner than Retry-After) with the backoff", async () => {
     const { api, flow } = await setup();
     const times: number[] = [];
-    const at = (response: ResponseLike) => () => (times.push(Date.now()), response);
+    const at = (response: ResponseLike) => () => {
+      times.push(Date.now());
+      return response;
+    };
     api.script.push(jsonResponse(200, api.state.signUp));
     api.script.push(() => {
       times.push(Date.now());

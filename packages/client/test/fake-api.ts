@@ -10,7 +10,11 @@ export const CLIENT_TOKEN = "ct_secret";
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): ResponseLike {
   const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  return { status, headers: { get: (name) => lower.get(name.toLowerCase()) ?? null }, text: async () => (typeof body === "string" ? body : JSON.stringify(body)) };
+  return {
+    status,
+    headers: { get: (name) => lower.get(name.toLowerCase()) ?? null },
+    text: async () => (typeof body === "string" ? body : JSON.stringify(body)),
+  };
 }
 
 export function verification(status: Verification["status"]): Verification {

@@ -43,13 +43,16 @@ export function loadConfigOrExit<TShape extends z.ZodRawShape>(service: string, 
 }
 
 const url = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL with scheme ${protocols.join(" or ")}`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL with scheme ${protocols.join(" or ")}`,
+  );
 
 /**
  * `redis+cluster://[[user]:password@]host:port,host:port,...` (`rediss+cluster:` for TLS), which
@@ -81,10 +84,12 @@ const isRedisClusterUrl = (value: string) => {
 };
 
 const plainRedisUrl = url(["redis:", "rediss:"]);
-const redisUrl = z.string().refine(
-  (value) => (/^rediss?\+cluster:/i.test(value.trim()) ? isRedisClusterUrl(value) : plainRedisUrl.safeParse(value).success),
-  "must be a URL with scheme redis: or rediss:, or for a Redis Cluster redis+cluster://[:password@]host:port,host:port,... (rediss+cluster: for TLS)",
-);
+const redisUrl = z
+  .string()
+  .refine(
+    (value) => (/^rediss?\+cluster:/i.test(value.trim()) ? isRedisClusterUrl(value) : plainRedisUrl.safeParse(value).success),
+    "must be a URL with scheme redis: or rediss:, or for a Redis Cluster redis+cluster://[:password@]host:port,host:port,... (rediss+cluster: for TLS)",
+  );
 
 /** Variables more than one service reads; each service composes its own shape from these. */
 export const common = {

@@ -85,10 +85,14 @@ describe("event contracts", () => {
     };
     context.setGlobalContextManager(manager);
     try {
-      const inSpan = context.with(trace.setSpanContext(ROOT_CONTEXT, spanContext), () => UserRegistered.create({ userId: randomUUID() }, { correlationId: "c" }));
+      const inSpan = context.with(trace.setSpanContext(ROOT_CONTEXT, spanContext), () =>
+        UserRegistered.create({ userId: randomUUID() }, { correlationId: "c" }),
+      );
       expect(inSpan.traceparent).toBe("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
       const explicit = "00-11111111111111111111111111111111-2222222222222222-00";
-      const given = context.with(trace.setSpanContext(ROOT_CONTEXT, spanContext), () => UserRegistered.create({ userId: randomUUID() }, { correlationId: "c", traceparent: explicit }));
+      const given = context.with(trace.setSpanContext(ROOT_CONTEXT, spanContext), () =>
+        UserRegistered.create({ userId: randomUUID() }, { correlationId: "c", traceparent: explicit }),
+      );
       expect(given.traceparent).toBe(explicit);
     } finally {
       context.disable();
@@ -101,6 +105,13 @@ describe("event contracts", () => {
     expect(eventsForQueue(queueNames.provisioning).sort()).toEqual(["SignUpAbandoned", "UserRegistered"]);
     expect(eventsForQueue(queueNames.lifecycle)).toEqual([]);
     expect(eventsForQueue(queueNames.onboarding)).toEqual(["EmailVerified", "InviteCreated"]);
-    expect(eventsForQueue(queueNames.mail).sort()).toEqual(["EmailVerificationPrepared", "InviteAccepted", "InviteCreated", "SignUpAttemptExisting", "SignUpStalled", "VerificationRequested"]);
+    expect(eventsForQueue(queueNames.mail).sort()).toEqual([
+      "EmailVerificationPrepared",
+      "InviteAccepted",
+      "InviteCreated",
+      "SignUpAttemptExisting",
+      "SignUpStalled",
+      "VerificationRequested",
+    ]);
   });
 });

@@ -54,11 +54,7 @@ export type EventContract<TType extends string, TSchema extends z.ZodType> = {
   parse(value: unknown): Envelope<TType, z.output<TSchema>>;
 };
 
-export function defineEvent<TType extends string, TSchema extends z.ZodType>(
-  type: TType,
-  version: number,
-  schema: TSchema,
-): EventContract<TType, TSchema> {
+export function defineEvent<TType extends string, TSchema extends z.ZodType>(type: TType, version: number, schema: TSchema): EventContract<TType, TSchema> {
   const full = envelopeSchema.extend({ type: z.literal(type), version: z.literal(version), data: schema });
   return {
     type,

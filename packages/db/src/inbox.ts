@@ -7,10 +7,6 @@ import type { Executor } from "./client.ts";
  * sees the row, so only one of them applies the event.
  */
 export async function claimEvent(tx: Executor, consumer: string, eventId: string): Promise<boolean> {
-  const rows = await tx
-    .insert(processedEvents)
-    .values({ consumer, eventId })
-    .onConflictDoNothing()
-    .returning({ eventId: processedEvents.eventId });
+  const rows = await tx.insert(processedEvents).values({ consumer, eventId }).onConflictDoNothing().returning({ eventId: processedEvents.eventId });
   return rows.length > 0;
 }

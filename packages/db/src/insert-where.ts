@@ -12,7 +12,10 @@ import type { PgInsertValue, PgTable } from "drizzle-orm/pg-core";
 export function insertRowWhere<T extends PgTable>(table: T, row: PgInsertValue<T>, condition: SQL): SQL {
   const values = row as Record<string, unknown>;
   const columns = Object.entries(getTableColumns(table)).filter(([key]) => values[key] !== undefined);
-  const names = sql.join(columns.map(([, column]) => sql.identifier(column.name)), sql`, `);
+  const names = sql.join(
+    columns.map(([, column]) => sql.identifier(column.name)),
+    sql`, `,
+  );
   const selected = sql.join(
     columns.map(([key, column]) => {
       const value = values[key];

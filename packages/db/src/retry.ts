@@ -8,11 +8,21 @@ const transient = new Set([
   "57P01", // admin_shutdown: pg_terminate_backend, a restart
   "57P02", // crash_shutdown
   "57P03", // cannot_connect_now: the server is starting
-  "08000", "08003", "08006", "08001", "08004", // connection exceptions
+  "08000",
+  "08003",
+  "08006",
+  "08001",
+  "08004", // connection exceptions
   "40001", // serialization_failure
   "40P01", // deadlock_detected
-  "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT",
-  "ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
 ]);
 
 export function isTransientDbError(error: unknown): boolean {

@@ -82,7 +82,8 @@ describe("the conditional insert", () => {
 describe("nothing else writes these tables by hand", () => {
   const root = fileURLToPath(new URL("../../../", import.meta.url));
   const builders = ["packages/db/src/audit.ts", "packages/db/src/outbox.ts", "packages/db/src/outbox-dead-letters.ts"];
-  const byHand = /insert\s+into\s+("?(outbox|audit_log)"?\b|\$\{\s*(outbox|auditLog)\s*\})|\.insert\(\s*(outbox|auditLog|schema\.outbox|schema\.auditLog)\s*\)/i;
+  const byHand =
+    /insert\s+into\s+("?(outbox|audit_log)"?\b|\$\{\s*(outbox|auditLog)\s*\})|\.insert\(\s*(outbox|auditLog|schema\.outbox|schema\.auditLog)\s*\)/i;
 
   function sources(dir: string): string[] {
     return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -104,7 +105,9 @@ describe("nothing else writes these tables by hand", () => {
       }),
     );
     expect(files.length).toBeGreaterThan(20);
-    const offenders = files.map((file) => relative(root, file)).filter((file) => !builders.includes(file) && byHand.test(readFileSync(join(root, file), "utf8")));
+    const offenders = files
+      .map((file) => relative(root, file))
+      .filter((file) => !builders.includes(file) && byHand.test(readFileSync(join(root, file), "utf8")));
     expect(offenders).toEqual([]);
   });
 });

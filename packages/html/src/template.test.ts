@@ -4,7 +4,9 @@ import { html, layout } from "./index.ts";
 describe("html", () => {
   it("escapes values and keeps nested Html as it is", () => {
     const inner = html`<b>${"<i>"}</b>`;
-    expect(html`<p title="${'"x"'}">${inner}${["a&", html`<br>`]}${undefined}${false}</p>`.value).toBe('<p title="&quot;x&quot;"><b>&lt;i&gt;</b>a&amp;<br></p>');
+    expect(html`<p title="${'"x"'}">${inner}${["a&", html`<br>`]}${undefined}${false}</p>`.value).toBe(
+      '<p title="&quot;x&quot;"><b>&lt;i&gt;</b>a&amp;<br></p>',
+    );
   });
 });
 

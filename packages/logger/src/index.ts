@@ -28,7 +28,10 @@ export function redactUrl(url: string): string {
   return url
     .replace(/(\/account\/verify\/)[^/?#]+/, "$1[redacted]")
     .replace(/([?&](?:token|code|ticket|completion_token)=)[^&#]*/gi, "$1[redacted]")
-    .replace(/([?&](?:email|phone|phoneNumber)=)([^&#]*)/gi, (_, key: string, value: string) => key + maskContact(decodeURIComponent(value.replace(/\+/g, " "))));
+    .replace(
+      /([?&](?:email|phone|phoneNumber)=)([^&#]*)/gi,
+      (_, key: string, value: string) => key + maskContact(decodeURIComponent(value.replace(/\+/g, " "))),
+    );
 }
 
 /**

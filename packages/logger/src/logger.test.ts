@@ -30,7 +30,9 @@ describe("log redaction", () => {
   });
 
   it("censors passwords, tokens and auth headers wherever they appear", () => {
-    const out = JSON.stringify(logged({ password: "hunter22", body: { token: "tok" }, headers: { authorization: "Bearer abc" }, req: { url: "/account/verify/SECRET", method: "GET" } }));
+    const out = JSON.stringify(
+      logged({ password: "hunter22", body: { token: "tok" }, headers: { authorization: "Bearer abc" }, req: { url: "/account/verify/SECRET", method: "GET" } }),
+    );
     expect(out).not.toMatch(/hunter22|"tok"|Bearer abc|SECRET/);
     expect(out).toContain("[redacted]");
   });

@@ -38,7 +38,10 @@ function toDeadLetter(queue: QueueName, job: Job): DeadLetter {
 }
 
 /** Newest first across the chosen queues; `offset` pages through the merged list. */
-export async function listDeadLetters(set: QueueSet, options: { queue?: QueueName; offset: number; limit: number }): Promise<{ items: DeadLetter[]; total: number }> {
+export async function listDeadLetters(
+  set: QueueSet,
+  options: { queue?: QueueName; offset: number; limit: number },
+): Promise<{ items: DeadLetter[]; total: number }> {
   const names = options.queue ? [options.queue] : [...set.queues.keys()];
   const perQueue = await Promise.all(
     names.map(async (name) => {

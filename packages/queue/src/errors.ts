@@ -6,7 +6,10 @@ export class PermanentError extends Error {
 /** The other side asked us to come back later (HTTP 429 + Retry-After); not counted as an attempt. */
 export class RetryLaterError extends Error {
   override name = "RetryLaterError";
-  constructor(message: string, readonly delayMs: number) {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
     super(message);
   }
 }

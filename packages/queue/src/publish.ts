@@ -84,9 +84,7 @@ export function createPublisher(connection: Redis, options: PublisherOptions = {
         await Promise.race([
           timeout,
           Promise.all(
-            [...byQueue].map(([name, batch]) =>
-              queueFor(name).addBulk(batch.map((event) => ({ name: event.type, data: event, opts: { jobId: event.id } }))),
-            ),
+            [...byQueue].map(([name, batch]) => queueFor(name).addBulk(batch.map((event) => ({ name: event.type, data: event, opts: { jobId: event.id } })))),
           ),
         ]);
       } catch (error) {

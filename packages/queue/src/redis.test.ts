@@ -20,7 +20,12 @@ describe("cluster URLs", () => {
       ],
       password: "p@ss,word",
     });
-    expect(parseClusterUrl("redis+cluster://app:secret@[::1]:7000")).toEqual({ tls: false, nodes: [{ host: "::1", port: 7000 }], username: "app", password: "secret" });
+    expect(parseClusterUrl("redis+cluster://app:secret@[::1]:7000")).toEqual({
+      tls: false,
+      nodes: [{ host: "::1", port: 7000 }],
+      username: "app",
+      password: "secret",
+    });
   });
 
   it("refuses what it cannot connect to, without echoing the password", () => {

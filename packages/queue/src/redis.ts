@@ -97,10 +97,7 @@ const retryStrategy = (times: number) => Math.min(200 * times, 2_000);
  */
 export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
   if (isClusterUrl(url)) return createCluster(parseClusterUrl(url), role, extra) as unknown as Redis;
-  const base: RedisOptions =
-    role === "worker"
-      ? { maxRetriesPerRequest: null }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 };
+  const base: RedisOptions = role === "worker" ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 };
   return new Redis(url, {
     ...base,
     retryStrategy,
@@ -111,8 +108,7 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
 
 function createCluster(parsed: ClusterUrl, role: RedisRole, extra: RedisOptions): Cluster {
   const { lazyConnect = false, enableOfflineQueue = role === "worker", ...nodeExtra } = extra;
-  const node: ClusterOptions["redisOptions"] =
-    role === "worker" ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 1, connectTimeout: 2_000 };
+  const node: ClusterOptions["redisOptions"] = role === "worker" ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 1, connectTimeout: 2_000 };
   return new Cluster(parsed.nodes, {
     // A node's own connection always queues while it connects; the cluster-wide queue is what
     // makes a producer fail fast while the cluster is unreachable.

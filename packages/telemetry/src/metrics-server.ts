@@ -51,7 +51,9 @@ export async function startMetricsServer(options: { port: number; host: string }
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new Error(`METRICS_PORT ${port} on ${host} is taken; set METRICS_PORT to a free port, or 0 to turn /metrics off`) : error),
+      reject(
+        error.code === "EADDRINUSE" ? new Error(`METRICS_PORT ${port} on ${host} is taken; set METRICS_PORT to a free port, or 0 to turn /metrics off`) : error,
+      ),
     );
     server.listen(port, host, () => resolve());
   });

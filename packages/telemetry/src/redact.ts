@@ -7,9 +7,26 @@ import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace
  * `http.response.status_code` ends in `status_code`, not `code`, and stays.
  */
 const secretNames = new Set([
-  "password", "token", "secret", "authorization", "cookie", "setcookie", "ticket", "code", "verificationcode",
-  "clienttoken", "completiontoken", "apitoken", "accesstoken", "refreshtoken", "email", "emailaddress", "phone",
-  "phonenumber", "to", "params",
+  "password",
+  "token",
+  "secret",
+  "authorization",
+  "cookie",
+  "setcookie",
+  "ticket",
+  "code",
+  "verificationcode",
+  "clienttoken",
+  "completiontoken",
+  "apitoken",
+  "accesstoken",
+  "refreshtoken",
+  "email",
+  "emailaddress",
+  "phone",
+  "phonenumber",
+  "to",
+  "params",
 ]);
 
 /** Attributes that hold a URL or part of one (fastify's url.path is the raw request URL). */
@@ -32,7 +49,10 @@ export function redactText(text: string): string {
 }
 
 function redactValue(key: string, value: AttributeValue): AttributeValue {
-  const name = key.slice(key.lastIndexOf(".") + 1).toLowerCase().replace(/[-_]/g, "");
+  const name = key
+    .slice(key.lastIndexOf(".") + 1)
+    .toLowerCase()
+    .replace(/[-_]/g, "");
   if (secretNames.has(name)) return "[redacted]";
   const clean = (text: string) => redactText(urlNames.has(key) ? redactUrlValue(text) : text);
   if (typeof value === "string") return clean(value);

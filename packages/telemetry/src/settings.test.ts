@@ -16,17 +16,24 @@ describe("telemetrySettings", () => {
     expect(telemetrySettings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://c:4318/v1/traces" }, "api")).toMatchObject({ enabled: true });
     expect(telemetrySettings({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }, "api")).toMatchObject({ protocol: "http/json" });
     // The signal-specific variable wins, as the specification says.
-    expect(telemetrySettings({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf" }, "api")).toMatchObject({ protocol: "http/protobuf" });
+    expect(
+      telemetrySettings({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf" }, "api"),
+    ).toMatchObject({ protocol: "http/protobuf" });
   });
 
   it("lets OTEL_SERVICE_NAME or a service.name resource attribute override the service's own name", () => {
     expect(telemetrySettings({ ...endpoint, OTEL_SERVICE_NAME: "signup-api-eu" }, "api")).toMatchObject({ serviceName: undefined });
-    expect(telemetrySettings({ ...endpoint, OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=prod,service.name=x" }, "api")).toMatchObject({ serviceName: undefined });
+    expect(telemetrySettings({ ...endpoint, OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=prod,service.name=x" }, "api")).toMatchObject({
+      serviceName: undefined,
+    });
     expect(telemetrySettings({ ...endpoint, OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=prod" }, "api")).toMatchObject({ serviceName: "api" });
   });
 
   it("sends metrics and logs over OTLP only when asked for by name", () => {
-    expect(telemetrySettings({ ...endpoint, OTEL_METRICS_EXPORTER: "otlp", OTEL_LOGS_EXPORTER: "otlp" }, "api")).toMatchObject({ otlpMetrics: true, otlpLogs: true });
+    expect(telemetrySettings({ ...endpoint, OTEL_METRICS_EXPORTER: "otlp", OTEL_LOGS_EXPORTER: "otlp" }, "api")).toMatchObject({
+      otlpMetrics: true,
+      otlpLogs: true,
+    });
   });
 
   it("refuses what it cannot do instead of exporting nothing quietly", () => {

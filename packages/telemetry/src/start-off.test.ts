@@ -1,4 +1,4 @@
-import { ProxyTracerProvider, trace } from "@opentelemetry/api";
+import { type ProxyTracerProvider, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { activeTraceId, fastifyTracingPlugin, injectTraceparent, startTelemetry, withRemoteParent } from "./index.ts";
 

@@ -1,6 +1,6 @@
 import type { FastifyOtelInstrumentation } from "@fastify/otel";
 import { RedactingSpanProcessor } from "./redact.ts";
-import { telemetrySettings } from "./settings.ts";
+import { type TelemetrySettings, telemetrySettings } from "./settings.ts";
 
 export type Telemetry = {
   /** False when no endpoint is set (or OTEL_SDK_DISABLED=true): nothing was loaded, nothing is exported. */
@@ -36,7 +36,7 @@ export function fastifyTracingPlugin(): FastifyTracingPlugin | undefined {
  * before the app is built.
  */
 export async function startTelemetry(options: { serviceName: string }): Promise<Telemetry> {
-  let settings;
+  let settings: TelemetrySettings;
   try {
     settings = telemetrySettings(process.env, options.serviceName);
   } catch (error) {

@@ -78,7 +78,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Per client IP, in this process's memory: limits must not make sign-ups depend on Redis.
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: "rate_limited", message: `Too many requests; try again in ${Math.ceil(context.ttl / 1_000)} s.` }),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: "rate_limited",
+      message: `Too many requests; try again in ${Math.ceil(context.ttl / 1_000)} s.`,
+    }),
   });
   await app.register(fastifyStatic, { root: sharedAssetsDir, prefix: "/assets/", cacheControl: true, maxAge: "1h" });
 

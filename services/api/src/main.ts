@@ -5,19 +5,23 @@ import { closeOnSignal, createRedis, openQueues, assertClusterPrefixOrExit } fro
 import { startTelemetry } from "@signup/telemetry";
 import { z } from "zod";
 import { loadMetadataValidator } from "./account/metadata-schema.ts";
+import type { MetadataValidator } from "./routes/site-settings.ts";
 import { parseOrigins, type AfterVerify } from "./account/redirects.ts";
 import { signupFieldsSetting } from "./account/signup-fields.ts";
 import { buildApp } from "./app.ts";
-import { loadSigningKeys, signingKeySchema } from "./completion/signing-keys.ts";
+import { loadSigningKeys, type SigningKeys, signingKeySchema } from "./completion/signing-keys.ts";
 
-const origins = z.string().default("").transform((value, ctx) => {
-  try {
-    return parseOrigins(value);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: `must be comma-separated http(s) origins: ${(error as Error).message}` });
-    return z.NEVER;
-  }
-});
+const origins = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    try {
+      return parseOrigins(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `must be comma-separated http(s) origins: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  });
 
 const config = loadConfigOrExit("api", {
   ...shutdownTimeout,
@@ -36,7 +40,10 @@ const config = loadConfigOrExit("api", {
   RESEND_COOLDOWN: duration.default(60_000),
   VERIFY_TOKEN_TTL: duration.default(24 * 3_600_000),
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(30),
-  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  TRUST_PROXY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   SIGNING_KEY: signingKeySchema.optional(),
   SIGNING_KEY_PREVIOUS: signingKeySchema.optional(),
   CORS_ORIGINS: origins,
@@ -65,8 +72,8 @@ function afterVerify(): AfterVerify {
   return { mode: "oidc", authorizeUrl, clientId, redirectUri };
 }
 
-let signingKeys;
-let validateMetadata;
+let signingKeys: SigningKeys;
+let validateMetadata: MetadataValidator;
 try {
   signingKeys = await loadSigningKeys({ current: config.SIGNING_KEY, previous: config.SIGNING_KEY_PREVIOUS });
   validateMetadata = loadMetadataValidator(config.SIGNUP_METADATA_SCHEMA);
@@ -74,7 +81,8 @@ try {
   process.stderr.write(`api: invalid configuration:\n  - ${(error as Error).message}\n`);
   process.exit(78);
 }
-if (signingKeys.ephemeral) logger.warn("SIGNING_KEY is not set: completion tokens are signed with a key made at start-up, which no other replica knows and a restart forgets");
+if (signingKeys.ephemeral)
+  logger.warn("SIGNING_KEY is not set: completion tokens are signed with a key made at start-up, which no other replica knows and a restart forgets");
 
 const { db, close } = connectDb(config.DATABASE_URL, { applicationName: "signup-api" });
 // Redis serves only operations here (readiness, dead letters, queue metrics): sign-ups never wait for it.
@@ -98,7 +106,19 @@ const site = {
   smsDailyBudget: config.SMS_DAILY_BUDGET,
   signupUrl: config.SIGNUP_URL ?? `${publicUrl}/signup`,
 };
-const app = await buildApp({ db, redis, queues, logger, adminToken: config.ADMIN_TOKEN, site, signingKeys, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY });
+const app = await buildApp({
+  db,
+  redis,
+  queues,
+  logger,
+  adminToken: config.ADMIN_TOKEN,
+  site,
+  signingKeys,
+  corsOrigins: config.CORS_ORIGINS,
+  trustProxy: config.TRUST_PROXY,
+});
 await app.listen({ port: config.PORT, host: config.HOST });
 
-closeOnSignal(logger, [() => app.close(), () => queues?.close(), () => redis?.disconnect(), close, () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+closeOnSignal(logger, [() => app.close(), () => queues?.close(), () => redis?.disconnect(), close, () => telemetry.shutdown()], {
+  timeoutMs: config.SHUTDOWN_TIMEOUT,
+});

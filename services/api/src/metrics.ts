@@ -13,13 +13,21 @@ export function registerMetrics(app: FastifyInstance, deps: { db: Database; queu
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({ name: "http_requests_total", help: "HTTP requests", labelNames: ["method", "route", "status"], registers: [registry] });
-  const duration = new Histogram({ name: "http_request_duration_seconds", help: "HTTP request duration", labelNames: ["method", "route"], registers: [registry] });
+  const duration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request duration",
+    labelNames: ["method", "route"],
+    registers: [registry],
+  });
   new Gauge({
     name: "outbox_unpublished_events",
     help: "Events committed but not yet published to Redis (outbox dead letters not included: they never will be)",
     registers: [registry],
     async collect() {
-      const [row] = await deps.db.select({ n: count() }).from(outbox).where(and(isNull(outbox.publishedAt), isNull(outbox.failedAt)));
+      const [row] = await deps.db
+        .select({ n: count() })
+        .from(outbox)
+        .where(and(isNull(outbox.publishedAt), isNull(outbox.failedAt)));
       this.set(row?.n ?? 0);
     },
   });
@@ -54,5 +62,7 @@ export function registerMetrics(app: FastifyInstance, deps: { db: Database; queu
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1_000);
   });
-  app.get("/metrics", docs("Prometheus metrics", { tags: ["operations"] }), async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get("/metrics", docs("Prometheus metrics", { tags: ["operations"] }), async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
 }

@@ -34,7 +34,10 @@ export async function buildAppOn(db: Database, site: Partial<SiteSettings> = {},
 }
 
 /** The API in-process (fastify inject) on a database of the test's own; no Redis needed. */
-export async function buildTestApp(site: Partial<SiteSettings> = {}, extra: Extra = {}): Promise<{ app: Awaited<ReturnType<typeof buildApp>>; database: TestDatabase; close(): Promise<void> }> {
+export async function buildTestApp(
+  site: Partial<SiteSettings> = {},
+  extra: Extra = {},
+): Promise<{ app: Awaited<ReturnType<typeof buildApp>>; database: TestDatabase; close(): Promise<void> }> {
   const database = await createTestDatabase();
   const app = await buildAppOn(database.db, site, extra);
   return {

@@ -12,7 +12,8 @@ const issuer = "https://accounts.example.test";
 const claims = { issuer, userId: "user-1", email: "ada@example.com", signUpId: "signup-1", idp: "keycloak", idpInternalId: "kc-42" };
 
 const newPem = () =>
-  generateKeyPairSync("ec", { namedCurve: "P-256", privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+  generateKeyPairSync("ec", { namedCurve: "P-256", privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } })
+    .privateKey;
 
 const running: FastifyInstance[] = [];
 afterEach(async () => {
@@ -55,7 +56,15 @@ describe("completion token verified against /.well-known/jwks.json", () => {
     const before = Math.floor(Date.now() / 1000);
     const { payload, protectedHeader } = await server.verify(await mintCompletionToken(keys, claims));
     expect(protectedHeader).toEqual({ alg: "ES256", kid: keys.current.kid, typ: "JWT" });
-    expect(payload).toMatchObject({ iss: issuer, sub: "user-1", email: "ada@example.com", email_verified: true, idp: "keycloak", idp_internal_id: "kc-42", sign_up_id: "signup-1" });
+    expect(payload).toMatchObject({
+      iss: issuer,
+      sub: "user-1",
+      email: "ada@example.com",
+      email_verified: true,
+      idp: "keycloak",
+      idp_internal_id: "kc-42",
+      sign_up_id: "signup-1",
+    });
     expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
     expect(payload.iat).toBeGreaterThanOrEqual(before);
     expect(payload.exp).toBe(payload.iat! + 300);

@@ -24,9 +24,13 @@ describe("dead letters, bull-board and metrics", () => {
     queues = openQueues(redis, prefix);
     ctx = await buildTestApp({}, { queues });
     // A provisioning consumer that refuses for good: the job lands in the failed set at once.
-    worker = new Worker(queueNames.provisioning, async (): Promise<void> => {
-      throw new UnrecoverableError("IdP said 400: invalid email");
-    }, { connection: redis, prefix });
+    worker = new Worker(
+      queueNames.provisioning,
+      async (): Promise<void> => {
+        throw new UnrecoverableError("IdP said 400: invalid email");
+      },
+      { connection: redis, prefix },
+    );
     const producer = createRedis(testRedisUrl(), "producer");
     const publisher = createPublisher(producer, { prefix });
     await publisher.publish([event]);
@@ -50,7 +54,17 @@ describe("dead letters, bull-board and metrics", () => {
     expect(list.json()).toMatchObject({
       total: 1,
       nextCursor: null,
-      items: [{ queue: "provisioning", jobId: event.id, name: "UserRegistered", eventId: event.id, userId, correlationId: "corr-dl", failedReason: "IdP said 400: invalid email" }],
+      items: [
+        {
+          queue: "provisioning",
+          jobId: event.id,
+          name: "UserRegistered",
+          eventId: event.id,
+          userId,
+          correlationId: "corr-dl",
+          failedReason: "IdP said 400: invalid email",
+        },
+      ],
     });
     expect((await admin("GET", "/admin/dead-letters?queue=mail")).json().items).toEqual([]);
   });
@@ -81,7 +95,9 @@ describe("dead letters, bull-board and metrics", () => {
     expect((await admin("POST", "/admin/dead-letters/nope/x/replay")).json().code).toBe("dead_letter_not_found");
 
     const audit = await admin("GET", `/admin/audit?userId=${userId}&action=dead_letter.replayed`);
-    expect(audit.json().items).toEqual([expect.objectContaining({ correlationId: "corr-dl", eventId: event.id, data: expect.objectContaining({ queue: "provisioning" }) })]);
+    expect(audit.json().items).toEqual([
+      expect.objectContaining({ correlationId: "corr-dl", eventId: event.id, data: expect.objectContaining({ queue: "provisioning" }) }),
+    ]);
   });
 
   it("serves bull-board behind the admin token (a browser gets a Basic challenge)", async () => {

@@ -35,7 +35,8 @@ describe("POST /account/register", () => {
     const users = await ctx.database.sql`select id from users where email_normalized = 'twice@example.com'`;
     expect(users).toHaveLength(1);
     const userId = users[0]!.id as string;
-    const events = async () => (await ctx.database.sql`select type from outbox where envelope->'data'->>'userId' = ${userId} order by created_at`).map((e) => e.type);
+    const events = async () =>
+      (await ctx.database.sql`select type from outbox where envelope->'data'->>'userId' = ${userId} order by created_at`).map((e) => e.type);
     // Within the mail cooldown the owner is not mailed again (no mail bombing through sign-ups)...
     expect(await events()).toEqual(["UserRegistered"]);
     // ...after it, the owner hears of the attempt.

@@ -33,7 +33,8 @@ describe("a sign-up whose database connection is terminated mid-statement", () =
     const answer = ctx.app.inject({ method: "POST", url: "/account/register", payload: { email: "stalled@example.com" } });
     const killed = (async () => {
       for (let i = 0; i < 100; i++) {
-        const rows = await admin`select pg_terminate_backend(pid) as done from pg_stat_activity where datname = ${ctx.database.name} and wait_event = 'PgSleep'`;
+        const rows =
+          await admin`select pg_terminate_backend(pid) as done from pg_stat_activity where datname = ${ctx.database.name} and wait_event = 'PgSleep'`;
         if (rows.length > 0) return true;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

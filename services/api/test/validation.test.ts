@@ -8,12 +8,16 @@ describe("field errors", () => {
   });
   afterAll(async () => ctx?.close());
 
-  const post = (url: string, payload: unknown) => ctx.app.inject({ method: "POST", url, headers: { "content-type": "application/json" }, payload: JSON.stringify(payload) });
+  const post = (url: string, payload: unknown) =>
+    ctx.app.inject({ method: "POST", url, headers: { "content-type": "application/json" }, payload: JSON.stringify(payload) });
 
   it("names a present value of the wrong type invalid_type, not required", async () => {
     const response = await post("/account/register", { email: 42 });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ code: "validation_failed", fields: [{ field: "email", code: "invalid_type", message: "email must be a string." }] });
+    expect(response.json()).toMatchObject({
+      code: "validation_failed",
+      fields: [{ field: "email", code: "invalid_type", message: "email must be a string." }],
+    });
   });
 
   it("calls a missing field required", async () => {

@@ -14,7 +14,8 @@ describe("verification by typed code", () => {
     const userId = randomUUID();
     const email = `${userId}@example.com`;
     await ctx.database.sql`insert into users (id, email, email_normalized, correlation_id) values (${userId}, ${email}, ${email}, 'corr')`;
-    await ctx.database.sql`insert into verification_tokens (user_id, token_hash, code_hash, expires_at) values (${userId}, ${hashToken(generateToken())}, ${hashCode(userId, code)}, ${new Date(Date.now() + (options.expiresInMs ?? 3_600_000)).toISOString()})`;
+    await ctx.database
+      .sql`insert into verification_tokens (user_id, token_hash, code_hash, expires_at) values (${userId}, ${hashToken(generateToken())}, ${hashCode(userId, code)}, ${new Date(Date.now() + (options.expiresInMs ?? 3_600_000)).toISOString()})`;
     return { userId, email };
   }
   const submit = (email: string, code: string) =>

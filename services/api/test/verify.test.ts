@@ -13,8 +13,10 @@ describe("verification links", () => {
   async function pendingUserWithToken(options: { expiresInMs?: number } = {}) {
     const userId = randomUUID();
     const token = generateToken();
-    await ctx.database.sql`insert into users (id, email, email_normalized, correlation_id) values (${userId}, ${`${userId}@example.com`}, ${`${userId}@example.com`}, ${`corr-${userId}`})`;
-    await ctx.database.sql`insert into verification_tokens (user_id, token_hash, expires_at) values (${userId}, ${hashToken(token)}, ${new Date(Date.now() + (options.expiresInMs ?? 3_600_000)).toISOString()})`;
+    await ctx.database
+      .sql`insert into users (id, email, email_normalized, correlation_id) values (${userId}, ${`${userId}@example.com`}, ${`${userId}@example.com`}, ${`corr-${userId}`})`;
+    await ctx.database
+      .sql`insert into verification_tokens (user_id, token_hash, expires_at) values (${userId}, ${hashToken(token)}, ${new Date(Date.now() + (options.expiresInMs ?? 3_600_000)).toISOString()})`;
     return { userId, token };
   }
   const post = (token: string, json = true) =>

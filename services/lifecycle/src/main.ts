@@ -32,8 +32,15 @@ const lifecycle = await startLifecycle({
   connection: redis,
   prefix: config.QUEUE_PREFIX,
   logger,
-  settings: { remindAfterMs: config.SIGNUP_REMIND_AFTER, abandonAfterMs: config.SIGNUP_ABANDON_AFTER, batchSize: config.LIFECYCLE_BATCH_SIZE, everyMs: config.LIFECYCLE_EVERY },
+  settings: {
+    remindAfterMs: config.SIGNUP_REMIND_AFTER,
+    abandonAfterMs: config.SIGNUP_ABANDON_AFTER,
+    batchSize: config.LIFECYCLE_BATCH_SIZE,
+    everyMs: config.LIFECYCLE_EVERY,
+  },
 });
 const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
 logger.info({ metricsPort: metrics.port, tracing: telemetry.enabled }, "lifecycle started");
-closeOnSignal(logger, [() => lifecycle.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+closeOnSignal(logger, [() => lifecycle.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], {
+  timeoutMs: config.SHUTDOWN_TIMEOUT,
+});

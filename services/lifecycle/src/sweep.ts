@@ -21,7 +21,15 @@ export async function sweepSignUps(db: Database, now: Date, settings: SweepSetti
   return { reminded, abandoned };
 }
 
-type Due = { id: string; correlation_id: string; email_address: string | null; email_taken: boolean; user_id: string | null; owns_user: boolean; email_verified_at: Date | null };
+type Due = {
+  id: string;
+  correlation_id: string;
+  email_address: string | null;
+  email_taken: boolean;
+  user_id: string | null;
+  owns_user: boolean;
+  email_verified_at: Date | null;
+};
 
 async function remindStalled(tx: Executor, now: Date, { remindAfterMs, abandonAfterMs, batchSize }: SweepSettings): Promise<number> {
   const at = timestamp(now);
@@ -64,10 +72,13 @@ async function abandonOld(tx: Executor, now: Date, { abandonAfterMs, batchSize }
   for (const row of old) {
     // The pending account this sign-up recorded goes too (its address may sign up afresh); an
     // account that someone verified meanwhile is theirs and stays.
-    const removed = row.owns_user && row.user_id
-      ? (await tx.execute<{ id: string; idp: string | null; idp_internal_id: string | null }>(sql`
-          delete from users where id = ${row.user_id} and status = 'pending' returning id, idp, idp_internal_id`))[0]
-      : undefined;
+    const removed =
+      row.owns_user && row.user_id
+        ? (
+            await tx.execute<{ id: string; idp: string | null; idp_internal_id: string | null }>(sql`
+          delete from users where id = ${row.user_id} and status = 'pending' returning id, idp, idp_internal_id`)
+          )[0]
+        : undefined;
     const hash = row.email_normalized ? emailHash(row.email_normalized) : null;
     await tx.execute(sql`
       update sign_ups set status = 'abandoned', abandon_at = ${at}, email_hash = ${hash}, updated_at = ${at},

@@ -35,15 +35,23 @@ describe("reminders and abandonment, on an injected clock", () => {
     const connections = [createRedis(redisUrl, "worker"), createRedis(redisUrl, "worker")];
     const logger = createLogger({ name: "lifecycle-test", level: "silent" });
     const replicas = await Promise.all(
-      connections.map((connection) => startLifecycle({ db: database.db, connection, prefix, logger, settings: { ...settings, everyMs: 100 }, now: () => clock })),
+      connections.map((connection) =>
+        startLifecycle({ db: database.db, connection, prefix, logger, settings: { ...settings, everyMs: 100 }, now: () => clock }),
+      ),
     );
     try {
-      await waitUntil(async () => (await database.sql`select reminded_at from sign_ups where id = ${id}`)[0]!.reminded_at, { timeoutMs: 10_000, what: "the reminder" });
+      await waitUntil(async () => (await database.sql`select reminded_at from sign_ups where id = ${id}`)[0]!.reminded_at, {
+        timeoutMs: 10_000,
+        what: "the reminder",
+      });
       await new Promise((resolve) => setTimeout(resolve, 500)); // several more sweeps by both replicas
       const events = await database.sql`select type from outbox where envelope->'data'->>'signUpId' = ${id}`;
       expect(events.map((e) => e.type)).toEqual(["SignUpStalled"]);
       clock = new Date(start.getTime() + 8 * 24 * hour);
-      await waitUntil(async () => (await database.sql`select status from sign_ups where id = ${id}`)[0]!.status === "abandoned", { timeoutMs: 10_000, what: "abandonment" });
+      await waitUntil(async () => (await database.sql`select status from sign_ups where id = ${id}`)[0]!.status === "abandoned", {
+        timeoutMs: 10_000,
+        what: "abandonment",
+      });
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
       for (const connection of connections) connection.disconnect();

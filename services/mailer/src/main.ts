@@ -72,4 +72,6 @@ const worker = startConsumer({
 });
 const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
 logger.info({ metricsPort: metrics.port, tracing: telemetry.enabled }, "mailer started");
-closeOnSignal(logger, [() => worker.close(), () => smtp.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+closeOnSignal(logger, [() => worker.close(), () => smtp.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], {
+  timeoutMs: config.SHUTDOWN_TIMEOUT,
+});

@@ -16,11 +16,11 @@ function load(file: string): string {
   return text;
 }
 
-function fill(template: string, vars: Record<string, string>, escape: (v: string) => string): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+function fill(template: string, vars: Record<string, string>, encode: (v: string) => string): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_match, key: string) => {
     const value = vars[key];
     if (value === undefined) throw new Error(`template variable ${key} missing`);
-    return escape(value);
+    return encode(value);
   });
 }
 

@@ -18,7 +18,11 @@ describe("invite and reminder mails over real SMTP", () => {
     database = await createTestDatabase();
     smtp = await startSmtpSink();
     sender = smtpSender(smtp.url, "Test <no-reply@example.com>");
-    deps = { db: database.db, send: sender.send, settings: { publicUrl: "https://api.example.com", productName: "Acme", tokenTtlMs: 3_600_000, signupUrl: "https://web.example.com/signup" } };
+    deps = {
+      db: database.db,
+      send: sender.send,
+      settings: { publicUrl: "https://api.example.com", productName: "Acme", tokenTtlMs: 3_600_000, signupUrl: "https://web.example.com/signup" },
+    };
   });
   afterAll(async () => {
     sender?.close();
@@ -28,7 +32,8 @@ describe("invite and reminder mails over real SMTP", () => {
 
   async function invite(email: string) {
     const [team] = await database.sql`insert into teams (name) values ('Research') returning id`;
-    const [row] = await database.sql`insert into invites (team_id, email, email_normalized, role, invited_by, expires_at) values (${team!.id}, ${email}, ${email.toLowerCase()}, 'editor', 'admin', now() + interval '14 days') returning id`;
+    const [row] =
+      await database.sql`insert into invites (team_id, email, email_normalized, role, invited_by, expires_at) values (${team!.id}, ${email}, ${email.toLowerCase()}, 'editor', 'admin', now() + interval '14 days') returning id`;
     return InviteCreated.create({ inviteId: row!.id, teamId: team!.id }, { correlationId: "c" });
   }
 
@@ -68,6 +73,9 @@ describe("invite and reminder mails over real SMTP", () => {
 
     const taken = randomUUID();
     await database.sql`insert into sign_ups (id, client_token_hash, correlation_id, email_address, email_normalized, email_taken) values (${taken}, 'x', 'c', 'owner@example.com', 'owner@example.com', true)`;
-    expect(await sendReminder(SignUpStalled.create({ signUpId: taken }, { correlationId: "c" }), deps)).toEqual({ outcome: "skipped", reason: "address_has_an_account" });
+    expect(await sendReminder(SignUpStalled.create({ signUpId: taken }, { correlationId: "c" }), deps)).toEqual({
+      outcome: "skipped",
+      reason: "address_has_an_account",
+    });
   });
 });

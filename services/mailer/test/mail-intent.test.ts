@@ -34,7 +34,14 @@ describe("a mail sent by a worker that died before recording it", () => {
     const event = EmailVerificationPrepared.create({ signUpId, strategy: "email_link" }, { correlationId: "corr" });
 
     // The SMTP server accepts the mail, then the worker "dies" before it records anything.
-    const dying: MailerDeps = { db: database.db, settings, send: async (mail) => { await sender.send(mail); throw new Error("killed after send"); } };
+    const dying: MailerDeps = {
+      db: database.db,
+      settings,
+      send: async (mail) => {
+        await sender.send(mail);
+        throw new Error("killed after send");
+      },
+    };
     const handle = (deps: MailerDeps) => reconcileIntent(deps, (e: typeof event) => sendSignUpVerification(e, deps))(event);
     await expect(handle(dying)).rejects.toThrow("killed after send");
     await smtp.waitForMail((m) => m.to.includes("died@example.com"));
@@ -58,7 +65,14 @@ describe("a mail sent by a worker that died before recording it", () => {
     const signUpId = randomUUID();
     await database.sql`insert into sign_ups (id, client_token_hash, correlation_id, email_address, email_normalized) values (${signUpId}, 'x', 'corr', 'again@example.com', 'again@example.com')`;
     const event = EmailVerificationPrepared.create({ signUpId, strategy: "email_code" }, { correlationId: "corr" });
-    const dying: MailerDeps = { db: database.db, settings, send: async (mail) => { await sender.send(mail); throw new Error("killed after send"); } };
+    const dying: MailerDeps = {
+      db: database.db,
+      settings,
+      send: async (mail) => {
+        await sender.send(mail);
+        throw new Error("killed after send");
+      },
+    };
     await expect(sendSignUpVerification(event, dying)).rejects.toThrow();
     expect(await sendSignUpVerification(event, { db: database.db, settings, send: sender.send })).toEqual({ outcome: "done" });
     await smtp.waitForMail((m) => m.to.includes("again@example.com") && smtp.mails.filter((x) => x.to.includes("again@example.com")).length === 2);

@@ -19,7 +19,11 @@ describe("verification mail over real SMTP", () => {
     database = await createTestDatabase();
     smtp = await startSmtpSink();
     sender = smtpSender(smtp.url, "Test <no-reply@example.com>");
-    deps = { db: database.db, send: sender.send, settings: { publicUrl: "https://app.example.com/", productName: "Acme", tokenTtlMs: 2 * 3_600_000, signupUrl: "https://web.example.com/signup" } };
+    deps = {
+      db: database.db,
+      send: sender.send,
+      settings: { publicUrl: "https://app.example.com/", productName: "Acme", tokenTtlMs: 2 * 3_600_000, signupUrl: "https://web.example.com/signup" },
+    };
   });
   afterAll(async () => {
     sender?.close();
@@ -71,7 +75,10 @@ describe("verification mail over real SMTP", () => {
     expect(smtp.mails.filter((m) => m.to.includes(`${userId}@example.com`))).toHaveLength(1);
 
     const active = await user("active");
-    expect(await sendVerification(UserRegistered.create({ userId: active }, { correlationId: "c" }), deps)).toEqual({ outcome: "skipped", reason: "already_verified" });
+    expect(await sendVerification(UserRegistered.create({ userId: active }, { correlationId: "c" }), deps)).toEqual({
+      outcome: "skipped",
+      reason: "already_verified",
+    });
   });
 
   it("tells a verified owner about a sign-up attempt, and re-sends the link to a pending one", async () => {

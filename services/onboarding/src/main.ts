@@ -44,4 +44,6 @@ const worker = startConsumer({
 });
 const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
 logger.info({ metricsPort: metrics.port, tracing: telemetry.enabled }, "onboarding started");
-closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], {
+  timeoutMs: config.SHUTDOWN_TIMEOUT,
+});

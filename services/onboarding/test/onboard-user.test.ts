@@ -27,7 +27,8 @@ describe("onboarding on EmailVerified", () => {
 
   const snapshot = async (userId: string) => ({
     members: (await database.sql`select team_id, role from team_members where user_id = ${userId} order by team_id`).map((r) => ({ ...r })),
-    invites: (await database.sql`select count(*)::int as n from invites i join users u on u.email_normalized = i.email_normalized where u.id = ${userId}`)[0]!.n,
+    invites: (await database.sql`select count(*)::int as n from invites i join users u on u.email_normalized = i.email_normalized where u.id = ${userId}`)[0]!
+      .n,
     audit: (await database.sql`select action, team_id from audit_log where user_id = ${userId} order by id`).map((r) => ({ ...r })),
   });
 
@@ -73,7 +74,8 @@ describe("onboarding on EmailVerified", () => {
   it("an invite for an address that is already verified is applied at once, once", async () => {
     const { userId } = await invitedUser(0);
     const [team] = await database.sql`insert into teams (name) values ('late invite') returning id`;
-    const [invite] = await database.sql`insert into invites (team_id, email, email_normalized, role, invited_by, expires_at) values (${team!.id}, ${`${userId}@example.com`}, ${`${userId}@example.com`}, 'viewer', 'admin', now() + interval '1 day') returning id`;
+    const [invite] =
+      await database.sql`insert into invites (team_id, email, email_normalized, role, invited_by, expires_at) values (${team!.id}, ${`${userId}@example.com`}, ${`${userId}@example.com`}, 'viewer', 'admin', now() + interval '1 day') returning id`;
     const event = InviteCreated.create({ inviteId: invite!.id, teamId: team!.id }, { correlationId: "admin-req" });
 
     expect(await applyInvite(event, { db: database.db })).toEqual({ outcome: "done", teamsJoined: 1 });
@@ -90,8 +92,12 @@ describe("onboarding on EmailVerified", () => {
     const email = `${userId}@example.com`;
     await database.sql`insert into users (id, email, email_normalized, correlation_id) values (${userId}, ${email}, ${email}, 'corr')`;
     const [team] = await database.sql`insert into teams (name) values ('early invite') returning id`;
-    const [invite] = await database.sql`insert into invites (team_id, email, email_normalized, role, invited_by, expires_at) values (${team!.id}, ${email}, ${email}, 'member', 'admin', now() + interval '1 day') returning id`;
-    expect(await applyInvite(InviteCreated.create({ inviteId: invite!.id, teamId: team!.id }, { correlationId: "c" }), { db: database.db })).toEqual({ outcome: "skipped", reason: "no_verified_owner_yet" });
+    const [invite] =
+      await database.sql`insert into invites (team_id, email, email_normalized, role, invited_by, expires_at) values (${team!.id}, ${email}, ${email}, 'member', 'admin', now() + interval '1 day') returning id`;
+    expect(await applyInvite(InviteCreated.create({ inviteId: invite!.id, teamId: team!.id }, { correlationId: "c" }), { db: database.db })).toEqual({
+      outcome: "skipped",
+      reason: "no_verified_owner_yet",
+    });
     expect(await database.sql`select 1 from invites where id = ${invite!.id}`).toHaveLength(1);
   });
 });

@@ -48,9 +48,10 @@ const worker = startConsumer({
     SignUpAbandoned: (event) => deprovisionUser(event, deps),
   },
   // Only a failed provisioning has a users row to mark; an abandoned sign-up's row is gone already.
-  onDeadLetter: (event, error) =>
-    event.type === "UserRegistered" ? markProvisioningFailed(event, error, deps) : recordDeprovisionFailed(event, error, deps),
+  onDeadLetter: (event, error) => (event.type === "UserRegistered" ? markProvisioningFailed(event, error, deps) : recordDeprovisionFailed(event, error, deps)),
 });
 const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
 logger.info({ idp: config.IDP, metricsPort: metrics.port, tracing: telemetry.enabled }, "provisioner started");
-closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], {
+  timeoutMs: config.SHUTDOWN_TIMEOUT,
+});

@@ -37,11 +37,17 @@ const relay = runRelay({ db, sql, publisher, logger, pollMs: config.RELAY_POLL_M
 const retention = runRetention({ db, logger, retentionMs: config.OUTBOX_RETENTION });
 // Read at scrape time; the partial index on unpublished rows makes it one index probe.
 trackOutboxLag(async () => {
-  const [row] = await sql<Array<{ lag: number }>>`select extract(epoch from now() - created_at)::float8 as lag from outbox where published_at is null and failed_at is null order by created_at limit 1`;
+  const [row] = await sql<
+    Array<{ lag: number }>
+  >`select extract(epoch from now() - created_at)::float8 as lag from outbox where published_at is null and failed_at is null order by created_at limit 1`;
   return row?.lag ?? 0;
 });
 const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
 logger.info({ metricsPort: metrics.port, tracing: telemetry.enabled }, "relay started");
 
 // Telemetry last: its flush sends the spans of everything stopped before it.
-closeOnSignal(logger, [() => relay.stop(), () => retention.stop(), () => publisher.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+closeOnSignal(
+  logger,
+  [() => relay.stop(), () => retention.stop(), () => publisher.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()],
+  { timeoutMs: config.SHUTDOWN_TIMEOUT },
+);

@@ -46,4 +46,6 @@ const worker = startSmsWorker({
 });
 const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST });
 logger.info({ provider: provider.name, metricsPort: metrics.port, tracing: telemetry.enabled }, "sms started");
-closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], { timeoutMs: config.SHUTDOWN_TIMEOUT });
+closeOnSignal(logger, [() => worker.close(), () => redis.disconnect(), close, () => metrics.close(), () => telemetry.shutdown()], {
+  timeoutMs: config.SHUTDOWN_TIMEOUT,
+});

@@ -16,7 +16,13 @@ describe("sending a phone code (real PostgreSQL, Twilio contract server)", () =>
 
   beforeAll(async () => {
     [database, twilio] = await Promise.all([createTestDatabase(), startTwilioServer()]);
-    const provider = twilioProvider({ accountSid: twilio.accountSid, authToken: twilio.authToken, from: "+15550000000", baseUrl: twilio.url, timeoutMs: 2_000 });
+    const provider = twilioProvider({
+      accountSid: twilio.accountSid,
+      authToken: twilio.authToken,
+      from: "+15550000000",
+      baseUrl: twilio.url,
+      timeoutMs: 2_000,
+    });
     deps = { db: database.db, provider, productName: "Acme" };
   });
   afterAll(async () => {
@@ -55,7 +61,8 @@ describe("sending a phone code (real PostgreSQL, Twilio contract server)", () =>
     const code = /^(\d{6}) is your Acme verification code\.$/.exec(sent[0]?.body ?? "")?.[1] ?? "";
     expect(code).toMatch(/^\d{6}$/);
 
-    const codes = await database.sql`select sign_up_id, code_hash, used_at, event_id, expires_at = ${expireAt.toISOString()}::timestamptz as expires_with_sign_up from phone_codes where sign_up_id = ${id}`;
+    const codes =
+      await database.sql`select sign_up_id, code_hash, used_at, event_id, expires_at = ${expireAt.toISOString()}::timestamptz as expires_with_sign_up from phone_codes where sign_up_id = ${id}`;
     expect(codes).toEqual([{ sign_up_id: id, code_hash: hashCode(id, code), used_at: null, event_id: event.id, expires_with_sign_up: true }]);
     expect(JSON.stringify(codes)).not.toContain(`"${code}"`);
 

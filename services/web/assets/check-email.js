@@ -60,9 +60,11 @@ function showSteps(current, justProved) {
     if (current.phoneNumber) document.getElementById("phone-number").textContent = maskPhone(current.phoneNumber);
   }
   const notice =
-    justProved === "email" && pending.phone ? "Your email address is verified. Now type the code we sent by SMS."
-    : justProved === "phone" && pending.email ? "Your phone number is verified. Now open the link in the mail, or type its code."
-    : "";
+    justProved === "email" && pending.phone
+      ? "Your email address is verified. Now type the code we sent by SMS."
+      : justProved === "phone" && pending.email
+        ? "Your phone number is verified. Now open the link in the mail, or type its code."
+        : "";
   const status = document.getElementById("step-status");
   status.textContent = notice;
   status.hidden = !notice;

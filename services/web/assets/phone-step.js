@@ -57,7 +57,9 @@ export function enhancePhoneStep(section, { signUp, onVerified }) {
         await signUp.prepareVerification({ strategy: "phone_code" });
         resend.start();
       } catch (error) {
-        resend.say(error?.code === "rate_limited" ? messageFor(error, "phone") : "We could not send the SMS just now. Wait a moment, then ask for a new code below.");
+        resend.say(
+          error?.code === "rate_limited" ? messageFor(error, "phone") : "We could not send the SMS just now. Wait a moment, then ask for a new code below.",
+        );
       }
     },
   };

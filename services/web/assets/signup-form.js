@@ -2,9 +2,23 @@ import { checkFields, formValues, showAlert, showFieldError, whileBusy } from ".
 import { leaveForApp } from "./leave-for-app.js";
 
 // The form's names (kept from the first front-end) and the API's; errors come back renamed.
-const apiNames = { email: "emailAddress", password: "password", username: "username", firstName: "firstName", lastName: "lastName", phoneNumber: "phoneNumber" };
+const apiNames = {
+  email: "emailAddress",
+  password: "password",
+  username: "username",
+  firstName: "firstName",
+  lastName: "lastName",
+  phoneNumber: "phoneNumber",
+};
 const formNames = Object.fromEntries(Object.entries(apiNames).map(([form, api]) => [api, form]));
-const clerkNames = { email_address: "email", password: "password", username: "username", first_name: "firstName", last_name: "lastName", phone_number: "phoneNumber" };
+const clerkNames = {
+  email_address: "email",
+  password: "password",
+  username: "username",
+  first_name: "firstName",
+  last_name: "lastName",
+  phone_number: "phoneNumber",
+};
 
 /**
  * The sign-up form with JavaScript: checked here, then created through the SDK from this browser.
@@ -51,7 +65,11 @@ export function enhanceSignup(form, { signUp, appUrl }) {
         return;
       }
       const values = formValues(form);
-      const params = Object.fromEntries(Object.entries(values).filter(([name]) => apiNames[name]).map(([name, value]) => [apiNames[name], value]));
+      const params = Object.fromEntries(
+        Object.entries(values)
+          .filter(([name]) => apiNames[name])
+          .map(([name, value]) => [apiNames[name], value]),
+      );
       try {
         const result = await send(params);
         ticketSpent = Boolean(ticket);
@@ -64,7 +82,12 @@ export function enhanceSignup(form, { signUp, appUrl }) {
         const fields = error?.fields ?? [];
         for (const field of fields) showFieldError(form, formNames[field.field] ?? field.field, field.message);
         const general = fields.filter((field) => !form.elements.namedItem(formNames[field.field] ?? field.field));
-        const message = fields.length > 0 && general.length === 0 ? "Please correct the fields marked below." : error?.status > 0 && error?.status < 500 ? error.message : "We could not reach the sign-up service; try again in a moment.";
+        const message =
+          fields.length > 0 && general.length === 0
+            ? "Please correct the fields marked below."
+            : error?.status > 0 && error?.status < 500
+              ? error.message
+              : "We could not reach the sign-up service; try again in a moment.";
         showAlert(alert, message);
       }
       (form.querySelector("[aria-invalid=true]") ?? alert)?.focus?.();

@@ -19,7 +19,10 @@ export class SettingsUnavailable extends Error {}
 
 export type SettingsSource = { get(): Promise<AccountSettings> };
 
-type Fetch = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+type Fetch = (
+  url: string,
+  init: { headers: Record<string, string>; signal: AbortSignal },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 /**
  * The instance's sign-up fields change only when the API is redeployed: one request per `ttlMs`

@@ -20,7 +20,12 @@ describe("the sign-up form's fields", () => {
   });
 
   it("maps the API's field names back to the form's", () => {
-    expect(toFormErrors([{ field: "emailAddress", code: "invalid", message: "Enter a valid email address." }, { field: "unsafeMetadata.age", code: "x", message: "y" }])).toEqual([
+    expect(
+      toFormErrors([
+        { field: "emailAddress", code: "invalid", message: "Enter a valid email address." },
+        { field: "unsafeMetadata.age", code: "x", message: "y" },
+      ]),
+    ).toEqual([
       { field: "email", code: "invalid", message: "Enter a valid email address." },
       { field: "unsafeMetadata.age", code: "x", message: "y" },
     ]);

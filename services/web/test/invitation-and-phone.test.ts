@@ -19,9 +19,20 @@ describe("the web front-end without JavaScript: invitations and phone numbers", 
       label: "web-invitation-and-phone",
       only: ["api", "relay", "mailer", "sms"],
       web: false,
-      env: { SIGNUP_FIELDS: "email:required,phoneNumber:optional,firstName:optional", PRODUCT_NAME: "Acme", SMS_URL: twilio.smsUrl(), RATE_LIMIT_PER_MINUTE: "0" },
+      env: {
+        SIGNUP_FIELDS: "email:required,phoneNumber:optional,firstName:optional",
+        PRODUCT_NAME: "Acme",
+        SMS_URL: twilio.smsUrl(),
+        RATE_LIMIT_PER_MINUTE: "0",
+      },
     });
-    web = await buildWebApp({ logger: createLogger({ name: "web", level: "silent" }), apiUrl: system.stack.apiUrl, appUrl: "/", productName: "Acme", clientBundlePath: clientBundlePath() });
+    web = await buildWebApp({
+      logger: createLogger({ name: "web", level: "silent" }),
+      apiUrl: system.stack.apiUrl,
+      appUrl: "/",
+      productName: "Acme",
+      clientBundlePath: clientBundlePath(),
+    });
   });
   afterAll(async () => {
     await web?.close();
@@ -35,7 +46,8 @@ describe("the web front-end without JavaScript: invitations and phone numbers", 
     expect(invite.status).toBe(201);
     return new URL(invite.json.ticketUrl as string).searchParams.get("ticket") ?? "";
   }
-  const smsCode = async (to: string) => /^(\d{6}) is your Acme verification code\.$/.exec((await twilio.waitForMessage((m) => m.to === to, 20_000)).body)?.[1] ?? "";
+  const smsCode = async (to: string) =>
+    /^(\d{6}) is your Acme verification code\.$/.exec((await twilio.waitForMessage((m) => m.to === to, 20_000)).body)?.[1] ?? "";
 
   it("shows the invitation form without an address input, and the phone field where the instance asks for one", async () => {
     const page = await web.inject("/signup?ticket=abc_DEF-123");
@@ -95,7 +107,7 @@ describe("the web front-end without JavaScript: invitations and phone numbers", 
     const cookie = sessionCookie(created);
 
     const page = await web.inject({ url: created.headers.location as string, headers: { cookie } });
-    expect(page.body).toContain("<h1 id=\"check-title\">Check your email and phone</h1>");
+    expect(page.body).toContain('<h1 id="check-title">Check your email and phone</h1>');
     expect(page.body).toContain('We sent a code to <strong id="phone-number">+4420•••0958</strong> by SMS.');
     expect(page.body).toMatch(/<section id="phone-step" class="stack" aria-labelledby="phone-step-title">/);
 
@@ -108,7 +120,7 @@ describe("the web front-end without JavaScript: invitations and phone numbers", 
     expect(phoneDone.statusCode).toBe(200);
     expect(textById(phoneDone.body, "step-status")).toBe("Your phone number is verified. Now open the link in the mail, or type its code.");
     expect(phoneDone.body).toMatch(/<section id="phone-step"[^>]* hidden>/);
-    expect(phoneDone.body).toContain("<h1 id=\"check-title\">Check your email</h1>");
+    expect(phoneDone.body).toContain('<h1 id="check-title">Check your email</h1>');
 
     const mail = await codeFromMail(system.smtp, address);
     const done = await postForm(web, "/signup/check-email/code", { email: address, code: mail.code }, cookie);
@@ -125,7 +137,7 @@ describe("the web front-end without JavaScript: invitations and phone numbers", 
     const emailDone = await postForm(web, "/signup/check-email/code", { email: address, code: mail.code }, cookie);
     expect(emailDone.statusCode).toBe(200);
     expect(textById(emailDone.body, "step-status")).toBe("Your email address is verified. Now type the code we sent by SMS.");
-    expect(emailDone.body).toContain("<h1 id=\"check-title\">Check your phone</h1>");
+    expect(emailDone.body).toContain('<h1 id="check-title">Check your phone</h1>');
     expect(emailDone.body).toMatch(/<section id="email-step"[^>]* hidden>/);
 
     const code = await smsCode(number);

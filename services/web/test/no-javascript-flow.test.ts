@@ -18,7 +18,13 @@ describe("the web front-end without JavaScript", () => {
       web: false,
       env: { SIGNUP_FIELDS: "email:required,password:required,firstName:optional", PRODUCT_NAME: "Acme" },
     });
-    web = await buildWebApp({ logger: createLogger({ name: "web", level: "silent" }), apiUrl: system.stack.apiUrl, appUrl: "/", productName: "Acme", clientBundlePath: clientBundlePath() });
+    web = await buildWebApp({
+      logger: createLogger({ name: "web", level: "silent" }),
+      apiUrl: system.stack.apiUrl,
+      appUrl: "/",
+      productName: "Acme",
+      clientBundlePath: clientBundlePath(),
+    });
   });
   afterAll(async () => {
     await web?.close();
@@ -125,13 +131,24 @@ describe("the web front-end without JavaScript", () => {
     const noCookie = await postForm(web, "/signup/check-email/code", { code: "123456" });
     expect(noCookie.statusCode).toBe(400);
     expect(noCookie.body).toMatch(/id="restart"\s*>/);
-    const forged = await postForm(web, "/signup/check-email/resend", {}, `signup_session=${encodeURIComponent(JSON.stringify({ id: "nope", clientToken: "nope" }))}`);
+    const forged = await postForm(
+      web,
+      "/signup/check-email/resend",
+      {},
+      `signup_session=${encodeURIComponent(JSON.stringify({ id: "nope", clientToken: "nope" }))}`,
+    );
     expect(forged.statusCode).toBe(404);
     expect(forged.body).toMatch(/id="restart"\s*>/);
   });
 
   it("answers 503 with a way to try again when the API is unreachable", async () => {
-    const offline = await buildWebApp({ logger: createLogger({ name: "web", level: "silent" }), apiUrl: "http://127.0.0.1:9", appUrl: "/", productName: "Acme", clientBundlePath: clientBundlePath() });
+    const offline = await buildWebApp({
+      logger: createLogger({ name: "web", level: "silent" }),
+      apiUrl: "http://127.0.0.1:9",
+      appUrl: "/",
+      productName: "Acme",
+      clientBundlePath: clientBundlePath(),
+    });
     const page = await offline.inject("/signup");
     await offline.close();
     expect(page.statusCode).toBe(503);

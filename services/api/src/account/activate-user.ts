@@ -20,5 +20,8 @@ export async function activateUser(tx: Executor, userId: string, meta: { request
       data: { requestId: meta.requestId, method: meta.method },
     });
   }
-  await tx.update(verificationTokens).set({ usedAt: sql`now()` }).where(and(eq(verificationTokens.userId, userId), isNull(verificationTokens.usedAt)));
+  await tx
+    .update(verificationTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(verificationTokens.userId, userId), isNull(verificationTokens.usedAt)));
 }

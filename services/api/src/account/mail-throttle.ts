@@ -9,12 +9,7 @@ export function mailSlotUpdate(db: Executor, where: SQL, cooldownMs: number) {
   return db
     .update(users)
     .set({ lastMailRequestedAt: sql`now()` })
-    .where(
-      and(
-        where,
-        or(isNull(users.lastMailRequestedAt), lt(users.lastMailRequestedAt, sql`now() - make_interval(secs => ${cooldownMs / 1_000})`)),
-      ),
-    )
+    .where(and(where, or(isNull(users.lastMailRequestedAt), lt(users.lastMailRequestedAt, sql`now() - make_interval(secs => ${cooldownMs / 1_000})`))))
     .returning({ id: users.id, correlationId: users.correlationId });
 }
 

@@ -119,7 +119,9 @@ describe("unsafeMetadata with SIGNUP_METADATA_SCHEMA", () => {
   });
 
   it("unescapes JSON Pointer segments in field names", () => {
-    const validate = loadMetadataValidator(schemaFile({ type: "object", properties: { "a/b": { type: "object", properties: { "c~d": { type: "number" } } } } }));
+    const validate = loadMetadataValidator(
+      schemaFile({ type: "object", properties: { "a/b": { type: "object", properties: { "c~d": { type: "number" } } } } }),
+    );
     expect(validate({ "a/b": { "c~d": "x" } })).toMatchObject({ ok: false, errors: [{ field: "unsafeMetadata.a/b.c~d", code: "type" }] });
   });
 });

@@ -11,7 +11,7 @@ export const phoneNumberSchema = z
   .max(40)
   .transform((value, ctx) => {
     const parsed = parsePhoneNumberFromString(value);
-    if (!parsed || !parsed.isValid()) {
+    if (!parsed?.isValid()) {
       ctx.addIssue({ code: "custom", message: "Enter a phone number in international form, e.g. +44 20 7946 0958.", params: { code: "invalid_phone_number" } });
       return z.NEVER;
     }

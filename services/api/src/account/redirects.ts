@@ -34,7 +34,10 @@ export type AfterVerify =
   | { mode: "oidc"; authorizeUrl: string; clientId: string; redirectUri: string };
 
 /** The Location after the verify button: the IdP's login, the sign-up's own redirectUrl, or our page. */
-export function afterVerifyLocation(settings: { afterVerify: AfterVerify; redirectAllowlist: readonly string[] }, signUp: { redirectUrl: string | null; emailAddress: string | null } | null): string {
+export function afterVerifyLocation(
+  settings: { afterVerify: AfterVerify; redirectAllowlist: readonly string[] },
+  signUp: { redirectUrl: string | null; emailAddress: string | null } | null,
+): string {
   const { afterVerify } = settings;
   if (afterVerify.mode === "oidc") {
     const url = new URL(afterVerify.authorizeUrl);

@@ -6,7 +6,11 @@ import { passwordPolicy, type FieldName, type SignupFields } from "./signup-fiel
 const text = (max: number) => z.string().trim().min(1, "Fill this in.").max(max);
 
 export const fieldSchemas = {
-  email: z.string().trim().max(254).pipe(z.email({ message: "Enter a valid email address." })),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .pipe(z.email({ message: "Enter a valid email address." })),
   password: z
     .string()
     .min(passwordPolicy.minLength, `Use at least ${passwordPolicy.minLength} characters.`)
@@ -18,7 +22,10 @@ export const fieldSchemas = {
       params: { code: "common_password" },
       when: (payload) => payload.issues.length === 0,
     }),
-  username: z.string().trim().regex(/^[A-Za-z0-9._-]{3,64}$/, "3 to 64 letters, digits, dots, dashes or underscores."),
+  username: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{3,64}$/, "3 to 64 letters, digits, dots, dashes or underscores."),
   firstName: text(100),
   lastName: text(100),
   phoneNumber: phoneNumberSchema,

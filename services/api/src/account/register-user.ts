@@ -13,21 +13,23 @@ type NewUser = Omit<RegisterInput, "password"> & { passwordHash?: string };
  */
 export async function registerUser(db: Database, input: NewUser, meta: PrepareSettings & { correlationId: string }): Promise<void> {
   try {
-    await retryTransient(() => db.transaction(async (tx) => {
-      const { row } = await createSignUp(
-        tx,
-        {
-          emailAddress: input.email,
-          ...(input.passwordHash !== undefined ? { passwordHash: input.passwordHash } : {}),
-          ...(input.username !== undefined ? { username: input.username } : {}),
-          ...(input.firstName !== undefined ? { firstName: input.firstName } : {}),
-          ...(input.lastName !== undefined ? { lastName: input.lastName } : {}),
-          ...(input.metadata !== undefined ? { unsafeMetadata: input.metadata } : {}),
-        },
-        meta,
-      );
-      await prepareEmailVerification(tx, row, { strategy: "email_link" }, meta, { settled: true });
-    }));
+    await retryTransient(() =>
+      db.transaction(async (tx) => {
+        const { row } = await createSignUp(
+          tx,
+          {
+            emailAddress: input.email,
+            ...(input.passwordHash !== undefined ? { passwordHash: input.passwordHash } : {}),
+            ...(input.username !== undefined ? { username: input.username } : {}),
+            ...(input.firstName !== undefined ? { firstName: input.firstName } : {}),
+            ...(input.lastName !== undefined ? { lastName: input.lastName } : {}),
+            ...(input.metadata !== undefined ? { unsafeMetadata: input.metadata } : {}),
+          },
+          meta,
+        );
+        await prepareEmailVerification(tx, row, { strategy: "email_link" }, meta, { settled: true });
+      }),
+    );
   } catch (error) {
     throw mapUsernameConflict(error);
   }

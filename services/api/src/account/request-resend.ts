@@ -7,15 +7,17 @@ import { claimMailSlot } from "./mail-throttle.ts";
  * answers the same 202 whatever happened here, so the response says nothing about the address.
  */
 export async function requestResend(db: Database, email: string, meta: { requestId: string; cooldownMs: number }): Promise<"queued" | "ignored"> {
-  return retryTransient(() => db.transaction(async (tx) => {
-    const user = await claimMailSlot(tx, and(eq(users.emailNormalized, normalizeEmail(email)), eq(users.status, "pending"))!, meta.cooldownMs);
-    if (!user) return "ignored";
-    await enqueueAuditedEvent(tx, VerificationRequested.create({ userId: user.id }, { correlationId: user.correlationId }), {
-      actor: "user",
-      action: "verification.resend_requested",
-      userId: user.id,
-      data: { requestId: meta.requestId },
-    });
-    return "queued";
-  }));
+  return retryTransient(() =>
+    db.transaction(async (tx) => {
+      const user = await claimMailSlot(tx, and(eq(users.emailNormalized, normalizeEmail(email)), eq(users.status, "pending"))!, meta.cooldownMs);
+      if (!user) return "ignored";
+      await enqueueAuditedEvent(tx, VerificationRequested.create({ userId: user.id }, { correlationId: user.correlationId }), {
+        actor: "user",
+        action: "verification.resend_requested",
+        userId: user.id,
+        data: { requestId: meta.requestId },
+      });
+      return "queued";
+    }),
+  );
 }

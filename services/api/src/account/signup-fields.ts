@@ -17,7 +17,10 @@ export const signupFieldsSetting = z
   .default(defaultSignupFields)
   .transform((value, ctx) => {
     const fields: Record<FieldName, FieldMode> = { email: "off", password: "off", username: "off", firstName: "off", lastName: "off", phoneNumber: "off" };
-    for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+    for (const part of value
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const [name, mode = "required"] = part.split(":").map((p) => p.trim());
       if (!fieldNames.includes(name as FieldName) || (mode !== "required" && mode !== "optional")) {
         ctx.addIssue({ code: "custom", message: `"${part}" is not field:required or field:optional with a field among ${fieldNames.join(", ")}` });

@@ -24,33 +24,43 @@ const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEq
  * the request fails, which is why failures are returned from the transaction, not thrown in it.
  */
 export async function consumeCode(db: Database, email: string, code: string, ctx: SettleContext): Promise<void> {
-  const outcome = await retryTransient(() => db.transaction(async (tx): Promise<Outcome> => {
-    const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.emailNormalized, normalizeEmail(email)));
-    if (!user) return "token_invalid";
-    const tokens = await tx
-      .select()
-      .from(verificationTokens)
-      .where(and(eq(verificationTokens.userId, user.id), isNotNull(verificationTokens.codeHash)))
-      .orderBy(desc(verificationTokens.createdAt))
-      .for("update");
-    if (tokens.length === 0) return "token_invalid";
-    const live = tokens.filter((t) => !t.usedAt && t.expiresAt.getTime() > Date.now());
-    if (live.length === 0) return tokens[0]!.usedAt ? "token_used" : "token_expired";
-    const open = live.filter((t) => t.attempts < maxCodeAttempts);
-    if (open.length === 0) return "too_many_attempts";
+  const outcome = await retryTransient(() =>
+    db.transaction(async (tx): Promise<Outcome> => {
+      const [user] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.emailNormalized, normalizeEmail(email)));
+      if (!user) return "token_invalid";
+      const tokens = await tx
+        .select()
+        .from(verificationTokens)
+        .where(and(eq(verificationTokens.userId, user.id), isNotNull(verificationTokens.codeHash)))
+        .orderBy(desc(verificationTokens.createdAt))
+        .for("update");
+      if (tokens.length === 0) return "token_invalid";
+      const live = tokens.filter((t) => !t.usedAt && t.expiresAt.getTime() > Date.now());
+      if (live.length === 0) return tokens[0]!.usedAt ? "token_used" : "token_expired";
+      const open = live.filter((t) => t.attempts < maxCodeAttempts);
+      if (open.length === 0) return "too_many_attempts";
 
-    // A sign-up's code is hashed with the sign-up id (its account may not exist yet), others with the user id.
-    const match = open.find((t) => sameHash(t.codeHash!, hashCode(t.signUpId ?? user.id, code)));
-    if (!match) {
-      await tx
-        .update(verificationTokens)
-        .set({ attempts: sql`${verificationTokens.attempts} + 1` })
-        .where(inArray(verificationTokens.id, open.map((t) => t.id)));
-      return "token_invalid";
-    }
-    await tx.update(verificationTokens).set({ usedAt: sql`now()` }).where(eq(verificationTokens.id, match.id));
-    await markEmailVerified(tx, { userId: user.id, signUpId: match.signUpId }, { ...ctx, method: "code" });
-    return "verified";
-  }));
+      // A sign-up's code is hashed with the sign-up id (its account may not exist yet), others with the user id.
+      const match = open.find((t) => sameHash(t.codeHash!, hashCode(t.signUpId ?? user.id, code)));
+      if (!match) {
+        await tx
+          .update(verificationTokens)
+          .set({ attempts: sql`${verificationTokens.attempts} + 1` })
+          .where(
+            inArray(
+              verificationTokens.id,
+              open.map((t) => t.id),
+            ),
+          );
+        return "token_invalid";
+      }
+      await tx.update(verificationTokens).set({ usedAt: sql`now()` }).where(eq(verificationTokens.id, match.id));
+      await markEmailVerified(tx, { userId: user.id, signUpId: match.signUpId }, { ...ctx, method: "code" });
+      return "verified";
+    }),
+  );
   if (outcome !== "verified") throw failures[outcome];
 }

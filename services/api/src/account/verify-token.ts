@@ -37,15 +37,17 @@ export async function inspectToken(db: Database, token: string): Promise<TokenSt
  */
 export async function consumeToken(db: Database, token: string, ctx: SettleContext): Promise<{ signUp: SignUpRow | null }> {
   const tokenHash = hashToken(token);
-  const outcome = await retryTransient(() => db.transaction(async (tx) => {
-    const [spent] = await tx
-      .update(verificationTokens)
-      .set({ usedAt: sql`now()` })
-      .where(and(eq(verificationTokens.tokenHash, tokenHash), isNull(verificationTokens.usedAt), gt(verificationTokens.expiresAt, sql`now()`)))
-      .returning({ userId: verificationTokens.userId, signUpId: verificationTokens.signUpId });
-    if (!spent) return undefined;
-    return { signUp: await markEmailVerified(tx, spent, { ...ctx, method: "link" }) };
-  }));
+  const outcome = await retryTransient(() =>
+    db.transaction(async (tx) => {
+      const [spent] = await tx
+        .update(verificationTokens)
+        .set({ usedAt: sql`now()` })
+        .where(and(eq(verificationTokens.tokenHash, tokenHash), isNull(verificationTokens.usedAt), gt(verificationTokens.expiresAt, sql`now()`)))
+        .returning({ userId: verificationTokens.userId, signUpId: verificationTokens.signUpId });
+      if (!spent) return undefined;
+      return { signUp: await markEmailVerified(tx, spent, { ...ctx, method: "link" }) };
+    }),
+  );
   if (outcome) return outcome;
   const state = await inspectToken(db, token);
   throw tokenFailure(state === "valid" ? "token_used" : state);

@@ -23,7 +23,17 @@ describe("dead-letters arguments", () => {
   });
 
   it("turns unknown options, missing or extra arguments into an error, never a throw", () => {
-    for (const argv of [[], ["--bogus"], ["list", "-x"], ["list", "--queue"], ["list", "extra"], ["replay", "provisioning"], ["replay", "q", "j", "more"], ["replay", "q", "j", "--queue", "q"], ["purge"]]) {
+    for (const argv of [
+      [],
+      ["--bogus"],
+      ["list", "-x"],
+      ["list", "--queue"],
+      ["list", "extra"],
+      ["replay", "provisioning"],
+      ["replay", "q", "j", "more"],
+      ["replay", "q", "j", "--queue", "q"],
+      ["purge"],
+    ]) {
       expect(parseDeadLettersArgs(argv), argv.join(" ")).toEqual({ error: expect.any(String) });
     }
     expect(parseDeadLettersArgs(["--bogus"])).toEqual({ error: expect.stringContaining("--bogus") });
@@ -34,7 +44,11 @@ describe("the dead-letters command", () => {
   const run = promisify(execFile);
   const tsx = createRequire(`${repoRoot}package.json`).resolve("tsx");
   const cli = (args: string[]) =>
-    run(process.execPath, ["--import", tsx, "services/api/src/cli/dead-letters.ts", ...args], { cwd: repoRoot, encoding: "utf8", env: { ...process.env, ADMIN_TOKEN: "" } });
+    run(process.execPath, ["--import", tsx, "services/api/src/cli/dead-letters.ts", ...args], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      env: { ...process.env, ADMIN_TOKEN: "" },
+    });
 
   it("prints its usage for --help and exits 0, with no admin token needed", async () => {
     const { stdout, stderr } = await cli(["--help"]);

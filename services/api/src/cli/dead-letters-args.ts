@@ -2,7 +2,11 @@ import { parseArgs } from "node:util";
 
 export const usage = "usage: dead-letters list [--queue NAME] | dead-letters replay QUEUE JOB_ID";
 
-export type DeadLettersArgs = { command: "help" } | { command: "list"; queue?: string } | { command: "replay"; queue: string; jobId: string } | { error: string };
+export type DeadLettersArgs =
+  | { command: "help" }
+  | { command: "list"; queue?: string }
+  | { command: "replay"; queue: string; jobId: string }
+  | { error: string };
 
 /** The command line, read without side effects: a bad argument is a value to report, not a throw. */
 export function parseDeadLettersArgs(argv: readonly string[]): DeadLettersArgs {

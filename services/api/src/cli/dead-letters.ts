@@ -26,7 +26,9 @@ type Item = { queue: string; jobId: string; name: string; userId: string | null;
 // Help and usage errors come before the token check: neither needs the API.
 if ("error" in args) fail(`${args.error}\n${usage}`);
 if (args.command === "help") {
-  process.stdout.write(`${usage}\n\nAPI_URL: the API (default http://localhost:3000); ADMIN_TOKEN: its admin token (default: .data/admin-token, written by pnpm start).\n`);
+  process.stdout.write(
+    `${usage}\n\nAPI_URL: the API (default http://localhost:3000); ADMIN_TOKEN: its admin token (default: .data/admin-token, written by pnpm start).\n`,
+  );
   process.exit(0);
 }
 if (!token) fail("set ADMIN_TOKEN (or run from a checkout where pnpm start wrote .data/admin-token)");
@@ -38,7 +40,9 @@ if (args.command === "list") {
     const page = await call("GET", `/admin/dead-letters?${params}`);
     for (const item of page.items as Item[]) {
       count++;
-      process.stdout.write(`${item.queue}\t${item.jobId}\t${item.name}\tuser=${item.userId ?? "-"}\tattempts=${item.attemptsMade}\t${item.failedAt ?? "-"}\t${item.failedReason}\n`);
+      process.stdout.write(
+        `${item.queue}\t${item.jobId}\t${item.name}\tuser=${item.userId ?? "-"}\tattempts=${item.attemptsMade}\t${item.failedAt ?? "-"}\t${item.failedReason}\n`,
+      );
     }
     cursor = page.nextCursor as string | null;
   } while (cursor);

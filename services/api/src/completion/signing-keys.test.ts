@@ -74,8 +74,10 @@ describe("loadSigningKeys", () => {
     const sec1 = pair.privateKey.export({ type: "sec1", format: "pem" }).toString();
     const other = jwkOf(p256());
 
-    expect(await errorFor({ current: "not a key " + body }, [body])).toMatch(/^SIGNING_KEY must be a PKCS#8 PEM/);
-    expect(await errorFor({ current: pem.replace(body, body.slice(0, 20) + "!!" + body.slice(22)) }, [body])).toMatch(/^SIGNING_KEY is not a readable PKCS#8 PEM/);
+    expect(await errorFor({ current: `not a key ${body}` }, [body])).toMatch(/^SIGNING_KEY must be a PKCS#8 PEM/);
+    expect(await errorFor({ current: pem.replace(body, `${body.slice(0, 20)}!!${body.slice(22)}`) }, [body])).toMatch(
+      /^SIGNING_KEY is not a readable PKCS#8 PEM/,
+    );
     expect(await errorFor({ current: rsa }, [rsa.split("\n")[1]!])).toMatch(/^SIGNING_KEY is not an EC P-256 key/);
     expect(await errorFor({ current: p384 }, [p384.split("\n")[1]!])).toMatch(/^SIGNING_KEY is not an EC P-256 key/);
     expect(await errorFor({ current: sec1 }, [sec1.split("\n")[1]!])).toMatch(/^SIGNING_KEY is a SEC1 PEM/);
@@ -92,7 +94,9 @@ describe("loadSigningKeys", () => {
     const pem = pemOf(p256());
     expect(shape.safeParse({ SIGNING_KEY: pem }).success).toBe(true);
     const result = shape.safeParse({ SIGNING_KEY: pem, SIGNING_KEY_PREVIOUS: "-----BEGIN PUBLIC KEY-----\nsecretstuff" });
-    expect(result.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([["SIGNING_KEY_PREVIOUS", expect.stringMatching(/^is a PEM but not a private key/)]]);
+    expect(result.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["SIGNING_KEY_PREVIOUS", expect.stringMatching(/^is a PEM but not a private key/)],
+    ]);
     expect(JSON.stringify(result.error)).not.toContain("secretstuff");
   });
 });

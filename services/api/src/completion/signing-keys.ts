@@ -32,7 +32,8 @@ function inspect(raw: string): Checked | string {
   const value = normalise(raw);
   if (value === "") return `is empty; it ${expected}`;
   if (value.startsWith("-----BEGIN")) {
-    if (value.startsWith("-----BEGIN EC PRIVATE KEY-----")) return "is a SEC1 PEM (BEGIN EC PRIVATE KEY); convert it to PKCS#8 with `openssl pkcs8 -topk8 -nocrypt`";
+    if (value.startsWith("-----BEGIN EC PRIVATE KEY-----"))
+      return "is a SEC1 PEM (BEGIN EC PRIVATE KEY); convert it to PKCS#8 with `openssl pkcs8 -topk8 -nocrypt`";
     if (value.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----")) return "is an encrypted PEM; an unencrypted PKCS#8 key is needed";
     if (!value.startsWith("-----BEGIN PRIVATE KEY-----")) return `is a PEM but not a private key; it ${expected}`;
     let key: KeyObject;

@@ -20,7 +20,10 @@ export function verifyPage(ctx: PageContext, action: string): string {
 }
 
 const problems: Record<TokenFailure, { title: string; text: string }> = {
-  token_invalid: { title: "This link is not valid", text: "The link may be incomplete, or it was replaced by a newer mail. Open the latest mail, or get a new one below." },
+  token_invalid: {
+    title: "This link is not valid",
+    text: "The link may be incomplete, or it was replaced by a newer mail. Open the latest mail, or get a new one below.",
+  },
   token_expired: { title: "This link has expired", text: "Links work for a limited time. Get a new one below." },
   token_used: { title: "This link was already used", text: "Your address is probably verified already. If you still need to verify it, get a new link below." },
 };

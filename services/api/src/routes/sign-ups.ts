@@ -58,7 +58,10 @@ export function signUpRoutes(app: FastifyInstance, deps: { db: Database; site: S
   async function present(row: SignUpRow) {
     let token: string | null = null;
     if (row.status === "complete" && row.userId && row.completedAt && Date.now() - row.completedAt.getTime() < completionWindowMs) {
-      const [user] = await db.select({ email: users.email, idp: users.idp, idpStatus: users.idpStatus, idpInternalId: users.idpInternalId }).from(users).where(eq(users.id, row.userId));
+      const [user] = await db
+        .select({ email: users.email, idp: users.idp, idpStatus: users.idpStatus, idpInternalId: users.idpInternalId })
+        .from(users)
+        .where(eq(users.id, row.userId));
       if (user) {
         const provisioned = user.idpStatus === "provisioned";
         token = await mintCompletionToken(deps.signingKeys, {
@@ -83,11 +86,15 @@ export function signUpRoutes(app: FastifyInstance, deps: { db: Database; site: S
   };
 
   const tags = ["sign-ups"];
-  app.post("/v1/sign-ups", { ...publicPostLimit(site), ...docs("Start a sign-up", { tags, body: createSchema, description: "201: the SignUp plus its clientToken (shown once)." }) }, async (request, reply) => {
-    const changes = await changesFrom(createSchema, request.body);
-    const { row, clientToken } = await inTransaction((tx) => createSignUp(tx, changes, { ...settleContext(request), correlationId: request.id }));
-    return reply.status(201).send({ ...(await present(row)), clientToken });
-  });
+  app.post(
+    "/v1/sign-ups",
+    { ...publicPostLimit(site), ...docs("Start a sign-up", { tags, body: createSchema, description: "201: the SignUp plus its clientToken (shown once)." }) },
+    async (request, reply) => {
+      const changes = await changesFrom(createSchema, request.body);
+      const { row, clientToken } = await inTransaction((tx) => createSignUp(tx, changes, { ...settleContext(request), correlationId: request.id }));
+      return reply.status(201).send({ ...(await present(row)), clientToken });
+    },
+  );
 
   app.get<IdParams>("/v1/sign-ups/:id", docs("Read a sign-up (what the magic-link flow polls)", { tags }), async (request) => {
     return present(await authorizedSignUp(db, request.params.id, request.headers.authorization));
@@ -95,28 +102,45 @@ export function signUpRoutes(app: FastifyInstance, deps: { db: Database; site: S
 
   app.patch<IdParams>("/v1/sign-ups/:id", { ...publicPostLimit(site), ...docs("Supply more fields", { tags, body: updateSchema }) }, async (request) => {
     const changes = await changesFrom(updateSchema, request.body);
-    const row = await inTransaction(async (tx) => updateSignUp(tx, await authorizedSignUp(tx, request.params.id, request.headers.authorization, { lock: true }), changes, settleContext(request)));
+    const row = await inTransaction(async (tx) =>
+      updateSignUp(tx, await authorizedSignUp(tx, request.params.id, request.headers.authorization, { lock: true }), changes, settleContext(request)),
+    );
     return present(row);
   });
 
-  app.post<IdParams>("/v1/sign-ups/:id/prepare-verification", { ...publicPostLimit(site), ...docs("Send the verification mail (link and code) or SMS (phone_code)", { tags, body: prepareBody }) }, async (request) => {
-    const { strategy, redirectUrl } = parseInput(prepareBody, request.body);
-    const allowed = requireAllowedRedirect(redirectUrl, site.redirectAllowlist);
-    const row = await inTransaction(async (tx) => {
-      const current = await authorizedSignUp(tx, request.params.id, request.headers.authorization, { lock: true });
-      if (strategy === "phone_code") return preparePhoneVerification(tx, current, prepareSettings(request));
-      return prepareEmailVerification(tx, current, { strategy, ...(allowed ? { redirectUrl: allowed } : {}) }, prepareSettings(request));
-    });
-    return present(row);
-  });
+  app.post<IdParams>(
+    "/v1/sign-ups/:id/prepare-verification",
+    { ...publicPostLimit(site), ...docs("Send the verification mail (link and code) or SMS (phone_code)", { tags, body: prepareBody }) },
+    async (request) => {
+      const { strategy, redirectUrl } = parseInput(prepareBody, request.body);
+      const allowed = requireAllowedRedirect(redirectUrl, site.redirectAllowlist);
+      const row = await inTransaction(async (tx) => {
+        const current = await authorizedSignUp(tx, request.params.id, request.headers.authorization, { lock: true });
+        if (strategy === "phone_code") return preparePhoneVerification(tx, current, prepareSettings(request));
+        return prepareEmailVerification(tx, current, { strategy, ...(allowed ? { redirectUrl: allowed } : {}) }, prepareSettings(request));
+      });
+      return present(row);
+    },
+  );
 
-  app.post<IdParams>("/v1/sign-ups/:id/attempt-verification", { ...publicPostLimit(site), ...docs("Verify with the code from the mail or SMS", { tags, body: attemptBody, description: "422 verification_failed, verification_expired or too_many_attempts." }) }, async (request) => {
-    const { strategy, code } = parseInput(attemptBody, request.body);
-    const outcome = await inTransaction(async (tx) => {
-      const current = await authorizedSignUp(tx, request.params.id, request.headers.authorization, { lock: true });
-      return attemptCode(tx, current, strategy, code, settleContext(request));
-    });
-    if (outcome.failure) throw attemptFailure(outcome.failure);
-    return present(outcome.row);
-  });
+  app.post<IdParams>(
+    "/v1/sign-ups/:id/attempt-verification",
+    {
+      ...publicPostLimit(site),
+      ...docs("Verify with the code from the mail or SMS", {
+        tags,
+        body: attemptBody,
+        description: "422 verification_failed, verification_expired or too_many_attempts.",
+      }),
+    },
+    async (request) => {
+      const { strategy, code } = parseInput(attemptBody, request.body);
+      const outcome = await inTransaction(async (tx) => {
+        const current = await authorizedSignUp(tx, request.params.id, request.headers.authorization, { lock: true });
+        return attemptCode(tx, current, strategy, code, settleContext(request));
+      });
+      if (outcome.failure) throw attemptFailure(outcome.failure);
+      return present(outcome.row);
+    },
+  );
 }

@@ -21,7 +21,12 @@ const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEq
 /** What differs between proving the address and proving the number: the columns and the code table. */
 const channels = {
   email_code: {
-    state: (row: SignUpRow) => ({ prepared: row.emailStrategy !== null, verifiedAt: row.emailVerifiedAt, attempts: row.emailAttempts, expireAt: row.emailExpireAt }),
+    state: (row: SignUpRow) => ({
+      prepared: row.emailStrategy !== null,
+      verifiedAt: row.emailVerifiedAt,
+      attempts: row.emailAttempts,
+      expireAt: row.emailExpireAt,
+    }),
     attempts: signUps.emailAttempts,
     verifiedColumn: "emailVerifiedAt",
     attemptsColumn: "emailAttempts",
@@ -33,7 +38,12 @@ const channels = {
     spend: (tx: Executor, codeId: string) => tx.update(verificationTokens).set({ usedAt: sql`now()` }).where(eq(verificationTokens.id, codeId)),
   },
   phone_code: {
-    state: (row: SignUpRow) => ({ prepared: row.phonePreparedAt !== null, verifiedAt: row.phoneVerifiedAt, attempts: row.phoneAttempts, expireAt: row.phoneExpireAt }),
+    state: (row: SignUpRow) => ({
+      prepared: row.phonePreparedAt !== null,
+      verifiedAt: row.phoneVerifiedAt,
+      attempts: row.phoneAttempts,
+      expireAt: row.phoneExpireAt,
+    }),
     attempts: signUps.phoneAttempts,
     verifiedColumn: "phoneVerifiedAt",
     attemptsColumn: "phoneAttempts",

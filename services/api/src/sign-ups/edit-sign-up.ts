@@ -1,5 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { and, appendAudit, auditInsert, eq, type Executor, isNull, ne, normalizeEmail, phoneCodes, rowFrom, signUps, sql, users, verificationTokens } from "@signup/db";
+import {
+  and,
+  appendAudit,
+  auditInsert,
+  eq,
+  type Executor,
+  isNull,
+  ne,
+  normalizeEmail,
+  phoneCodes,
+  rowFrom,
+  signUps,
+  sql,
+  users,
+  verificationTokens,
+} from "@signup/db";
 import { HttpError } from "../http-error.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
 import { issueClientToken } from "./client-token.ts";
@@ -44,11 +59,19 @@ function columns(changes: SignUpChanges) {
 async function ensureUsernameFree(tx: Executor, username: string | undefined, emailNormalized: string | null): Promise<void> {
   if (username === undefined) return;
   const clash = sql`lower(${users.username}) = lower(${username})`;
-  const [taken] = await tx.select({ id: users.id }).from(users).where(emailNormalized ? and(clash, ne(users.emailNormalized, emailNormalized)) : clash).limit(1);
+  const [taken] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(emailNormalized ? and(clash, ne(users.emailNormalized, emailNormalized)) : clash)
+    .limit(1);
   if (taken) throw usernameTaken();
 }
 
-export async function createSignUp(tx: Executor, changes: SignUpChanges, ctx: SettleContext & { correlationId: string }): Promise<{ row: SignUpRow; clientToken: string }> {
+export async function createSignUp(
+  tx: Executor,
+  changes: SignUpChanges,
+  ctx: SettleContext & { correlationId: string },
+): Promise<{ row: SignUpRow; clientToken: string }> {
   // A ticket's sign-up continues the invite's flow: its address, proved, under the invite's correlation id.
   const invite = changes.ticket === undefined ? undefined : await redeemTicket(tx, changes.ticket);
   if (invite && changes.emailAddress !== undefined && normalizeEmail(changes.emailAddress) !== normalizeEmail(invite.email)) {
@@ -69,12 +92,25 @@ export async function createSignUp(tx: Executor, changes: SignUpChanges, ctx: Se
     ...(invite ? { inviteId: invite.inviteId, emailVerifiedAt: sql`now()` } : {}),
   });
   // The sign-up and its audit entry in one statement: one round trip fewer on every sign-up.
-  const audit = auditInsert(tx, { actor: "public", action: "sign_up.created", correlationId, data: { signUpId: id, ...(invite ? { strategy: "ticket" } : {}) } });
-  const [raw] = await tx.execute<Record<string, unknown>>(sql`with created as (${insert.returning().getSQL()}), audited as (${audit.getSQL()}) select * from created`);
+  const audit = auditInsert(tx, {
+    actor: "public",
+    action: "sign_up.created",
+    correlationId,
+    data: { signUpId: id, ...(invite ? { strategy: "ticket" } : {}) },
+  });
+  const [raw] = await tx.execute<Record<string, unknown>>(
+    sql`with created as (${insert.returning().getSQL()}), audited as (${audit.getSQL()}) select * from created`,
+  );
   if (!raw) throw new Error("insert returned nothing");
   const row = rowFrom(signUps, raw);
   if (invite) {
-    await appendAudit(tx, { actor: "public", action: "invite.ticket_redeemed", teamId: invite.teamId, correlationId, data: { signUpId: row.id, inviteId: invite.inviteId } });
+    await appendAudit(tx, {
+      actor: "public",
+      action: "invite.ticket_redeemed",
+      teamId: invite.teamId,
+      correlationId,
+      data: { signUpId: row.id, inviteId: invite.inviteId },
+    });
   }
   return { row: await settle(tx, row, { ...ctx, requestId: ctx.requestId }), clientToken: token };
 }
@@ -95,12 +131,24 @@ export async function updateSignUp(tx: Executor, row: SignUpRow, changes: SignUp
     : {};
   const newNumber = changes.phoneNumber !== undefined && changes.phoneNumber !== row.phoneNumber;
   const phoneReset = newNumber ? { phoneTaken: false, phonePreparedAt: null, phoneExpireAt: null, phoneAttempts: 0, phoneVerifiedAt: null } : {};
-  const [updated] = await tx.update(signUps).set({ ...columns(changes), ...reset, ...phoneReset, updatedAt: sql`now()` }).where(eq(signUps.id, row.id)).returning();
+  const [updated] = await tx
+    .update(signUps)
+    .set({ ...columns(changes), ...reset, ...phoneReset, updatedAt: sql`now()` })
+    .where(eq(signUps.id, row.id))
+    .returning();
   if (!updated) throw new Error("sign-up vanished during an update");
   // A code sent to the old number must not verify the new one.
-  if (newNumber) await tx.update(phoneCodes).set({ usedAt: sql`now()` }).where(and(eq(phoneCodes.signUpId, row.id), isNull(phoneCodes.usedAt)));
+  if (newNumber)
+    await tx
+      .update(phoneCodes)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(phoneCodes.signUpId, row.id), isNull(phoneCodes.usedAt)));
   // A link or code mailed to the old address must not verify the new one.
-  if (newAddress) await tx.update(verificationTokens).set({ usedAt: sql`now()` }).where(and(eq(verificationTokens.signUpId, row.id), isNull(verificationTokens.usedAt)));
+  if (newAddress)
+    await tx
+      .update(verificationTokens)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(verificationTokens.signUpId, row.id), isNull(verificationTokens.usedAt)));
   await copyProfileToUser(tx, updated);
   return settle(tx, updated, ctx);
 }

@@ -24,7 +24,12 @@ export async function preparePhoneVerification(tx: Executor, current: SignUpRow,
 
   const [prepared] = await tx
     .update(signUps)
-    .set({ phonePreparedAt: sql`now()`, phoneExpireAt: sql`now() + make_interval(secs => ${settings.phoneCodeTtlMs / 1_000})`, phoneAttempts: 0, updatedAt: sql`now()` })
+    .set({
+      phonePreparedAt: sql`now()`,
+      phoneExpireAt: sql`now() + make_interval(secs => ${settings.phoneCodeTtlMs / 1_000})`,
+      phoneAttempts: 0,
+      updatedAt: sql`now()`,
+    })
     .where(eq(signUps.id, row.id))
     .returning();
   if (!prepared) throw new Error("sign-up vanished while preparing");
@@ -47,6 +52,13 @@ export async function preparePhoneVerification(tx: Executor, current: SignUpRow,
       eventId = event.id;
     }
   }
-  await appendAudit(tx, { actor: "public", action, userId: prepared.ownsUser ? prepared.userId : null, correlationId: prepared.correlationId, eventId, data: { signUpId: prepared.id } });
+  await appendAudit(tx, {
+    actor: "public",
+    action,
+    userId: prepared.ownsUser ? prepared.userId : null,
+    correlationId: prepared.correlationId,
+    eventId,
+    data: { signUpId: prepared.id },
+  });
   return prepared;
 }

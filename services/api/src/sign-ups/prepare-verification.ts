@@ -33,7 +33,8 @@ export async function prepareEmailVerification(
   }
   if (row.emailPreparedAt && Date.now() - row.emailPreparedAt.getTime() < settings.cooldownMs) return row;
 
-  const ctes = row.userId && !row.ownsUser ? noticeExistingAccount(tx, row, settings.cooldownMs) : requestVerificationMail(row, request.strategy, settings.cooldownMs);
+  const ctes =
+    row.userId && !row.ownsUser ? noticeExistingAccount(tx, row, settings.cooldownMs) : requestVerificationMail(row, request.strategy, settings.cooldownMs);
   const rows = await tx.execute<Record<string, unknown>>(sql`
     with prepared as (
       update ${signUps} set email_strategy = ${request.strategy}, email_prepared_at = now(),

@@ -41,7 +41,14 @@ export function recordUserCtes(row: SignUpRow, record: boolean, meta: { requestI
     registered_audit as (${auditInsertWhere({ actor: "public", action: "user.registered", userId, correlationId: row.correlationId, eventId: registered.id, data: { signUpId: row.id } }, inserted)}),
     proved as (${outboxInsertWhere(proved, provedAndInserted)}),
     proved_audit as (${auditInsertWhere(
-      { actor: "user", action: "user.email_verified", userId, correlationId: row.correlationId, eventId: proved.id, data: { requestId: meta.requestId, signUpId: row.id, method: "sign_up" } },
+      {
+        actor: "user",
+        action: "user.email_verified",
+        userId,
+        correlationId: row.correlationId,
+        eventId: proved.id,
+        data: { requestId: meta.requestId, signUpId: row.id, method: "sign_up" },
+      },
       provedAndInserted,
     )})`;
 }

@@ -28,12 +28,10 @@ export function signUpBodySchema(fields: SignupFields, step: "create" | "update"
   for (const name of fieldNames) {
     if (fields[name] !== "off") shape[bodyNames[name]] = fieldSchemas[name].optional();
   }
-  return z
-    .strictObject(shape)
-    .refine((body) => (body.strategy === "ticket") === (body.ticket !== undefined), {
-      message: 'A ticket goes with strategy "ticket", and strategy "ticket" needs a ticket.',
-      path: ["ticket"],
-    }) as unknown as z.ZodType<SignUpBody>;
+  return z.strictObject(shape).refine((body) => (body.strategy === "ticket") === (body.ticket !== undefined), {
+    message: 'A ticket goes with strategy "ticket", and strategy "ticket" needs a ticket.',
+    path: ["ticket"],
+  }) as unknown as z.ZodType<SignUpBody>;
 }
 
 export const emailStrategies = ["email_link", "email_code"] as const;
@@ -46,5 +44,8 @@ export const prepareBody = z.strictObject({
 
 export const attemptBody = z.strictObject({
   strategy: z.enum(["email_code", "phone_code"]),
-  code: z.string().trim().regex(/^\d{6}$/, "Enter the 6 digits from the mail."),
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "Enter the 6 digits from the mail."),
 });

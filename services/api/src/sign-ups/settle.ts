@@ -41,7 +41,11 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): 
     // A number joins the account only once proved, so a pending sign-up never blocks it for another.
     if (next.phoneNumber) await tx.update(users).set({ phoneNumber: next.phoneNumber }).where(eq(users.id, next.userId));
     await appendAudit(tx, { actor: "user", action: "sign_up.completed", userId: next.userId, correlationId: next.correlationId, data: { signUpId: next.id } });
-    const [completed] = await tx.update(signUps).set({ status: "complete", completedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(signUps.id, next.id)).returning();
+    const [completed] = await tx
+      .update(signUps)
+      .set({ status: "complete", completedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(signUps.id, next.id))
+      .returning();
     return completed ?? next;
   }
   return next;

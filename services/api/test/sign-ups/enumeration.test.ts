@@ -4,7 +4,7 @@ import { buildTestApp } from "../build-test-app.ts";
 import { outboxTypes, plantCode, signUpClient } from "./sign-up-client.ts";
 
 /** Everything that legitimately differs between two sign-ups: ids, addresses, clock readings, tokens. */
-function comparable(answer: { status: number; json: Record<string, any> }, email: string) {
+function comparable(answer: { status: number; json: Record<string, unknown> }, email: string) {
   const text = JSON.stringify(answer.json)
     .replaceAll(email, "<email>")
     .replace(/"(id|clientToken)":"[^"]+"/g, '"$1":"<$1>"')
@@ -23,7 +23,8 @@ describe("a taken address answers exactly like a new one", () => {
 
   it("through create, read, update, prepare and every attempt; only the owner's notice mail differs", async () => {
     const ownerId = randomUUID();
-    await ctx.database.sql`insert into users (id, email, email_normalized, status, correlation_id) values (${ownerId}, 'owner@example.com', 'owner@example.com', 'active', 'c')`;
+    await ctx.database
+      .sql`insert into users (id, email, email_normalized, status, correlation_id) values (${ownerId}, 'owner@example.com', 'owner@example.com', 'active', 'c')`;
 
     // Each step runs for both, side by side: the taken address and a fresh one.
     const run = async (email: string) => {
@@ -51,7 +52,8 @@ describe("a taken address answers exactly like a new one", () => {
 
   it("a sign-up for a taken address can never complete, whatever code it is given", async () => {
     const ownerId = randomUUID();
-    await ctx.database.sql`insert into users (id, email, email_normalized, status, correlation_id) values (${ownerId}, 'kept@example.com', 'kept@example.com', 'active', 'c')`;
+    await ctx.database
+      .sql`insert into users (id, email, email_normalized, status, correlation_id) values (${ownerId}, 'kept@example.com', 'kept@example.com', 'active', 'c')`;
     const { json } = await api.create({ emailAddress: "kept@example.com" });
     await api.prepare(json.id, json.clientToken);
     // Even a code planted for this sign-up (no mail ever carries one) finds nothing to spend for a taken address's owner.

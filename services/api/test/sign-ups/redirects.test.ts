@@ -74,7 +74,12 @@ describe("AFTER_VERIFY=oidc: straight into the IdP's login", () => {
   let ctx: Awaited<ReturnType<typeof buildTestApp>>;
   beforeAll(async () => {
     ctx = await buildTestApp({
-      afterVerify: { mode: "oidc", authorizeUrl: "https://idp.test/oauth2/authorize?tenant=acme", clientId: "app-client", redirectUri: "https://app.test/callback" },
+      afterVerify: {
+        mode: "oidc",
+        authorizeUrl: "https://idp.test/oauth2/authorize?tenant=acme",
+        clientId: "app-client",
+        redirectUri: "https://app.test/callback",
+      },
     });
   });
   afterAll(async () => ctx?.close());
@@ -107,7 +112,11 @@ describe("CORS for browser front-ends", () => {
   afterAll(async () => ctx?.close());
 
   const preflight = (origin: string) =>
-    ctx.app.inject({ method: "OPTIONS", url: "/v1/sign-ups", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" } });
+    ctx.app.inject({
+      method: "OPTIONS",
+      url: "/v1/sign-ups",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" },
+    });
 
   it("allows the configured origins only", async () => {
     const allowed = await preflight("https://web.test");

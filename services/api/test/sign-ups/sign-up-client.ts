@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { hashCode, hashToken, generateToken } from "@signup/tokens";
-import type { TestDatabase } from "@signup/test";
+import type { ApiJson, TestDatabase } from "@signup/test";
 
 /** The resource as a front-end calls it, through fastify's inject (the API in-process, real PostgreSQL). */
 export function signUpClient(app: FastifyInstance) {
@@ -11,7 +11,7 @@ export function signUpClient(app: FastifyInstance) {
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
     });
-    return { status: response.statusCode, json: response.json() as Record<string, any>, headers: response.headers };
+    return { status: response.statusCode, json: response.json() as ApiJson, headers: response.headers };
   };
   return {
     create: (body: unknown) => call("POST", "/v1/sign-ups", undefined, body),

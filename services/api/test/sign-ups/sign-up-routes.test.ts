@@ -75,7 +75,12 @@ describe("the sign-up resource: routes, transitions and errors", () => {
 
     const right = await api.attempt(created.id, token, "424242");
     expect(right.status).toBe(200);
-    expect(right.json).toMatchObject({ status: "complete", missingFields: [], unverifiedFields: [], verifications: { emailAddress: { status: "verified", attempts: 2 } } });
+    expect(right.json).toMatchObject({
+      status: "complete",
+      missingFields: [],
+      unverifiedFields: [],
+      verifications: { emailAddress: { status: "verified", attempts: 2 } },
+    });
     const userId = right.json.createdUserId as string;
     const [user] = await ctx.database.sql`select status, email_verified_at from users where id = ${userId}`;
     expect(user!.status).toBe("active");
@@ -134,7 +139,12 @@ describe("the sign-up resource: routes, transitions and errors", () => {
     ["a short password", { emailAddress: "x@example.com", password: "short" }, "validation_failed", "too_small"],
     ["metadata that is not an object", { emailAddress: "x@example.com", unsafeMetadata: [1, 2] }, "validation_failed", "invalid_type"],
     ["metadata over 4 KiB", { emailAddress: "x@example.com", unsafeMetadata: { blob: "x".repeat(5_000) } }, "validation_failed", "too_big"],
-    ["a redirect to another origin", { emailAddress: "x@example.com", redirectUrl: "https://evil.test/" }, "redirect_url_not_allowed", "redirect_url_not_allowed"],
+    [
+      "a redirect to another origin",
+      { emailAddress: "x@example.com", redirectUrl: "https://evil.test/" },
+      "redirect_url_not_allowed",
+      "redirect_url_not_allowed",
+    ],
   ];
   for (const [what, body, code, fieldCode] of badBodies) {
     it(`refuses ${what} with 400 ${code} and writes nothing`, async () => {
@@ -172,7 +182,12 @@ describe("a sign-up built up in steps", () => {
     await api.prepare(created.json.id, created.json.clientToken);
     await plantCode(ctx.database, created.json.id, "314159");
     const verified = await api.attempt(created.json.id, created.json.clientToken, "314159");
-    expect(verified.json).toMatchObject({ status: "missing_requirements", missingFields: ["first_name"], unverifiedFields: [], verifications: { emailAddress: { status: "verified" } } });
+    expect(verified.json).toMatchObject({
+      status: "missing_requirements",
+      missingFields: ["first_name"],
+      unverifiedFields: [],
+      verifications: { emailAddress: { status: "verified" } },
+    });
 
     const done = await api.patch(created.json.id, created.json.clientToken, { firstName: "Steps" });
     expect(done.json).toMatchObject({ status: "complete", missingFields: [] });

@@ -18,7 +18,11 @@ describe("invitation tickets", () => {
   async function invite(email: string) {
     const team = await admin("POST", "/admin/teams", { name: `Team of ${email}` });
     const created = await admin("POST", `/admin/teams/${team.json().id}/invites`, { email, role: "editor" });
-    return { invite: created.json(), ticket: new URL(created.json().ticketUrl).searchParams.get("ticket")!, correlationId: created.headers["x-correlation-id"] as string };
+    return {
+      invite: created.json(),
+      ticket: new URL(created.json().ticketUrl).searchParams.get("ticket")!,
+      correlationId: created.headers["x-correlation-id"] as string,
+    };
   }
 
   it("a ticket supplies the address, proves it, and completes the sign-up without any verification mail", async () => {
@@ -31,7 +35,9 @@ describe("invitation tickets", () => {
     expect(await outboxTypes(ctx.database, "signUpId", created.json.id)).toEqual([]);
     const audit = await ctx.database.sql`select action from audit_log where correlation_id = ${correlationId} order by id`;
     // user.registered and user.email_verified are written by one statement, in either order.
-    expect(audit.map((a) => a.action).sort()).toEqual(["invite.created", "sign_up.created", "invite.ticket_redeemed", "user.registered", "user.email_verified", "sign_up.completed"].sort());
+    expect(audit.map((a) => a.action).sort()).toEqual(
+      ["invite.created", "sign_up.created", "invite.ticket_redeemed", "user.registered", "user.email_verified", "sign_up.completed"].sort(),
+    );
   });
 
   it("a used, an unknown, an expired and a deleted invite's ticket are refused alike and write nothing", async () => {
@@ -73,11 +79,16 @@ describe("phone numbers", () => {
 
   /** What the SMS worker stores for a PhoneVerificationPrepared event. */
   const plantSmsCode = async (signUpId: string, code: string) =>
-    ctx.database.sql`insert into phone_codes (sign_up_id, code_hash, expires_at, event_id) values (${signUpId}, ${hashCode(signUpId, code)}, now() + interval '10 minutes', gen_random_uuid())`;
+    ctx.database
+      .sql`insert into phone_codes (sign_up_id, code_hash, expires_at, event_id) values (${signUpId}, ${hashCode(signUpId, code)}, now() + interval '10 minutes', gen_random_uuid())`;
 
   it("normalises to E.164, sends one SMS per prepare, and completes only when both address and number are proved", async () => {
     const created = await api.create({ emailAddress: "phone@example.com", phoneNumber: "+1 (202) 555-0123" });
-    expect(created.json).toMatchObject({ phoneNumber: "+12025550123", requiredFields: ["email_address", "phone_number"], unverifiedFields: ["email_address", "phone_number"] });
+    expect(created.json).toMatchObject({
+      phoneNumber: "+12025550123",
+      requiredFields: ["email_address", "phone_number"],
+      unverifiedFields: ["email_address", "phone_number"],
+    });
     const { id, clientToken } = created.json;
     const prepared = await api.prepare(id, clientToken, { strategy: "phone_code" });
     expect(prepared.json.verifications.phoneNumber).toMatchObject({ status: "unverified", strategy: "phone_code", attempts: 0 });
@@ -92,7 +103,11 @@ describe("phone numbers", () => {
     await api.prepare(id, clientToken, { strategy: "phone_code" });
     await plantSmsCode(id, "135790");
     const phoneOk = await api.attempt(id, clientToken, "135790", "phone_code");
-    expect(phoneOk.json).toMatchObject({ status: "missing_requirements", unverifiedFields: ["email_address"], verifications: { phoneNumber: { status: "verified" } } });
+    expect(phoneOk.json).toMatchObject({
+      status: "missing_requirements",
+      unverifiedFields: ["email_address"],
+      verifications: { phoneNumber: { status: "verified" } },
+    });
   });
 
   it("refuses a number that is not one, and keeps each number to its daily SMS budget whoever asks", async () => {
@@ -105,7 +120,8 @@ describe("phone numbers", () => {
       asks.push(await api.prepare(json.id, json.clientToken, { strategy: "phone_code" }));
     }
     expect(asks.map((a) => a.status)).toEqual([200, 200, 200]);
-    const [sent] = await ctx.database.sql`select count(*)::int as n from outbox where type = 'PhoneVerificationPrepared' and envelope->'data'->>'signUpId' in (select id::text from sign_ups where phone_number = '+442079460958')`;
+    const [sent] = await ctx.database
+      .sql`select count(*)::int as n from outbox where type = 'PhoneVerificationPrepared' and envelope->'data'->>'signUpId' in (select id::text from sign_ups where phone_number = '+442079460958')`;
     expect(sent!.n).toBe(2);
   });
 });

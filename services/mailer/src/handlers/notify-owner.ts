@@ -16,5 +16,10 @@ export async function notifyOwner(event: Event, deps: MailerDeps): Promise<Handl
   const [user] = await deps.db.select().from(users).where(eq(users.id, event.data.userId));
   if (!user) return { outcome: "skipped", reason: "user_not_found" };
   if (user.status === "pending") return sendVerification(event, deps);
-  return sendOnce(event, deps, { to: user.email, template: "owner-notice", vars: { email: user.email }, audit: { action: "owner_notice.sent", userId: user.id } });
+  return sendOnce(event, deps, {
+    to: user.email,
+    template: "owner-notice",
+    vars: { email: user.email },
+    audit: { action: "owner_notice.sent", userId: user.id },
+  });
 }

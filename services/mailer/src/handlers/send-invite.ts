@@ -16,12 +16,24 @@ export async function sendInvite(event: EventOf<"InviteCreated">, deps: MailerDe
   const { db, settings } = deps;
   if (await alreadySent(db, event.id)) return { outcome: "skipped", reason: "already_sent" };
   const [invite] = await db
-    .select({ id: invites.id, email: invites.email, emailNormalized: invites.emailNormalized, role: invites.role, invitedBy: invites.invitedBy, expiresAt: invites.expiresAt, teamId: teams.id, teamName: teams.name })
+    .select({
+      id: invites.id,
+      email: invites.email,
+      emailNormalized: invites.emailNormalized,
+      role: invites.role,
+      invitedBy: invites.invitedBy,
+      expiresAt: invites.expiresAt,
+      teamId: teams.id,
+      teamName: teams.name,
+    })
     .from(invites)
     .innerJoin(teams, eq(teams.id, invites.teamId))
     .where(and(eq(invites.id, event.data.inviteId), gt(invites.expiresAt, sql`now()`)));
   if (!invite) return { outcome: "skipped", reason: "invite_gone" };
-  const [member] = await db.select({ id: users.id }).from(users).where(and(eq(users.emailNormalized, invite.emailNormalized), eq(users.status, "active")));
+  const [member] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.emailNormalized, invite.emailNormalized), eq(users.status, "active")));
   if (member) return { outcome: "skipped", reason: "address_verified" };
 
   const ticket = generateToken();

@@ -25,15 +25,19 @@ type Recorded = { action: string; userId: string | null; teamId: string | null; 
 
 /** The inbox row and the audit entry together, once, whoever records first. */
 async function recordSent(db: Database, event: AnyEvent, audit: Recorded): Promise<void> {
-  await auditedChange(db, db.insert(processedEvents).values({ consumer: MAILER, eventId: event.id }).onConflictDoNothing().returning({ eventId: processedEvents.eventId }), {
-    actor: "mailer",
-    action: audit.action,
-    userId: audit.userId,
-    teamId: audit.teamId,
-    correlationId: event.correlationId,
-    eventId: event.id,
-    data: audit.data,
-  });
+  await auditedChange(
+    db,
+    db.insert(processedEvents).values({ consumer: MAILER, eventId: event.id }).onConflictDoNothing().returning({ eventId: processedEvents.eventId }),
+    {
+      actor: "mailer",
+      action: audit.action,
+      userId: audit.userId,
+      teamId: audit.teamId,
+      correlationId: event.correlationId,
+      eventId: event.id,
+      data: audit.data,
+    },
+  );
 }
 
 /**
@@ -68,7 +72,12 @@ export function reconcileIntent<E extends AnyEvent>(deps: Pick<MailerDeps, "db">
     if (result.outcome !== "skipped" || result.reason === "already_sent") return result;
     const [intent] = await deps.db.select().from(mailIntents).where(eq(mailIntents.eventId, event.id));
     if (!intent) return result;
-    await recordSent(deps.db, event, { action: intent.action, userId: intent.userId, teamId: intent.teamId, data: { ...intent.data, reconciled: true, skippedBecause: result.reason } });
+    await recordSent(deps.db, event, {
+      action: intent.action,
+      userId: intent.userId,
+      teamId: intent.teamId,
+      data: { ...intent.data, reconciled: true, skippedBecause: result.reason },
+    });
     return { outcome: "done", reconciled: true };
   };
 }

@@ -17,5 +17,10 @@ export async function sendReminder(event: EventOf<"SignUpStalled">, deps: Mailer
   if (!signUp?.emailAddress || signUp.status !== "missing_requirements") return { outcome: "skipped", reason: "not_open" };
   if (signUp.emailTaken || (signUp.userId && !signUp.ownsUser)) return { outcome: "skipped", reason: "address_has_an_account" };
   if (signUp.emailVerifiedAt) return { outcome: "skipped", reason: "address_verified" };
-  return issueAndSend(event, deps, { email: signUp.emailAddress, userId: signUp.ownsUser ? signUp.userId : null, signUpId: signUp.id, expiresAt: null }, "reminder");
+  return issueAndSend(
+    event,
+    deps,
+    { email: signUp.emailAddress, userId: signUp.ownsUser ? signUp.userId : null, signUpId: signUp.id, expiresAt: null },
+    "reminder",
+  );
 }

@@ -19,7 +19,12 @@ export type Recipient = { email: string; userId: string | null; signUpId: string
  * Issues a fresh token (only its hash is stored; the raw value lives in the mail alone) and sends
  * the link and code. A sign-up's code is hashed with the sign-up id, an account's with the user id.
  */
-export async function issueAndSend(event: AnyEvent, deps: MailerDeps, to: Recipient, template: "verification" | "reminder" = "verification"): Promise<HandlerResult> {
+export async function issueAndSend(
+  event: AnyEvent,
+  deps: MailerDeps,
+  to: Recipient,
+  template: "verification" | "reminder" = "verification",
+): Promise<HandlerResult> {
   const { db, settings } = deps;
   const token = generateToken();
   const code = generateCode();
@@ -37,7 +42,11 @@ export async function issueAndSend(event: AnyEvent, deps: MailerDeps, to: Recipi
     to: to.email,
     template,
     vars: { email: to.email, link, code, expiresIn: humanDuration(Math.max(60_000, expiresAt.getTime() - Date.now())) },
-    audit: { action: template === "reminder" ? "sign_up.reminder_sent" : "verification.sent", userId: to.userId, data: { trigger: event.type, ...(to.signUpId ? { signUpId: to.signUpId } : {}) } },
+    audit: {
+      action: template === "reminder" ? "sign_up.reminder_sent" : "verification.sent",
+      userId: to.userId,
+      data: { trigger: event.type, ...(to.signUpId ? { signUpId: to.signUpId } : {}) },
+    },
   });
 }
 
@@ -59,7 +68,7 @@ export async function sendVerification(event: AsksForVerification, deps: MailerD
 export async function sendSignUpVerification(event: EventOf<"EmailVerificationPrepared">, deps: MailerDeps): Promise<HandlerResult> {
   if (await alreadySent(deps.db, event.id)) return { outcome: "skipped", reason: "already_sent" };
   const [signUp] = await deps.db.select().from(signUps).where(eq(signUps.id, event.data.signUpId));
-  if (!signUp || !signUp.emailAddress) return { outcome: "skipped", reason: "sign_up_not_found" };
+  if (!signUp?.emailAddress) return { outcome: "skipped", reason: "sign_up_not_found" };
   if (signUp.status !== "missing_requirements" || signUp.emailVerifiedAt) return { outcome: "skipped", reason: "already_verified" };
   return issueAndSend(event, deps, {
     email: signUp.emailAddress,

@@ -1,5 +1,5 @@
 import { InviteAccepted } from "@signup/contracts";
-import { appendAudit, type AuditEntry, enqueueEvent, type Executor, invites, teamMembers } from "@signup/db";
+import { appendAudit, type AuditEntry, enqueueEvent, type Executor, type invites, teamMembers } from "@signup/db";
 
 type Invite = typeof invites.$inferSelect;
 type AuditBase = { actor: string; userId: string; correlationId: string; eventId: string };

@@ -104,7 +104,9 @@ export function beyondIdentityAdapter(config: BeyondIdentityConfig, options: Pic
     const ours = (Array.isArray(list) ? list : []).find((identity) => {
       const traits = field(identity, "traits");
       const theirExternalId = stringField(traits, "external_id");
-      return stringField(traits, "primary_email_address")?.toLowerCase() === user.email.toLowerCase() && (!theirExternalId || theirExternalId === user.externalId);
+      return (
+        stringField(traits, "primary_email_address")?.toLowerCase() === user.email.toLowerCase() && (!theirExternalId || theirExternalId === user.externalId)
+      );
     });
     return ours === undefined ? undefined : stringField(ours, "id");
   }
@@ -122,7 +124,9 @@ export function beyondIdentityAdapter(config: BeyondIdentityConfig, options: Pic
       if (response.status === 409) {
         const id = await findOurs(user);
         if (id) return { internalId: id, adopted: true };
-        throw new PermanentError(`Beyond Identity: ${describeBeyondIdentityError(response.json, response.text) ?? "409"} (taken by an identity with another username, email or external_id)`);
+        throw new PermanentError(
+          `Beyond Identity: ${describeBeyondIdentityError(response.json, response.text) ?? "409"} (taken by an identity with another username, email or external_id)`,
+        );
       }
       throw http.fail(request, response, describeBeyondIdentityError);
     },

@@ -10,7 +10,10 @@ export type IdpName = (typeof idpNames)[number];
  */
 const required = (idp: IdpName, extra = "") => {
   const message = `required when IDP=${idp}${extra}`;
-  return z.string({ error: (issue) => (issue.input === undefined ? message : undefined) }).trim().min(1, message);
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? message : undefined) })
+    .trim()
+    .min(1, message);
 };
 const requiredUrl = (idp: IdpName, extra = "") => required(idp, extra).pipe(httpUrl);
 

@@ -93,7 +93,6 @@ export function deleteOutcome(http: HttpClient, request: HttpRequest, response: 
   throw http.fail(request, response, describe);
 }
 
-
 function parseJson(text: string): unknown {
   if (!text) return undefined;
   try {

@@ -77,7 +77,9 @@ export function keycloakAdapter(config: KeycloakConfig, options: Pick<HttpOption
       if (response.status === 409) {
         const id = await findOurs(user);
         if (id) return { internalId: id, adopted: true };
-        throw new PermanentError(`Keycloak: ${describeKeycloakError(response.json, response.text) ?? "409"} (an account without our ${externalIdAttribute} ${user.externalId})`);
+        throw new PermanentError(
+          `Keycloak: ${describeKeycloakError(response.json, response.text) ?? "409"} (an account without our ${externalIdAttribute} ${user.externalId})`,
+        );
       }
       throw http.fail(request, response, describeKeycloakError);
     },

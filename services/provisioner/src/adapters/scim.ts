@@ -71,7 +71,9 @@ export function scimAdapter(config: ScimConfig, options: Pick<HttpOptions, "fetc
         // The user exists: either our earlier attempt got through (its answer lost) or a 409 race.
         const id = await findByExternalId(user.externalId);
         if (id) return { internalId: id, adopted: true };
-        throw new PermanentError(`SCIM userName or email of ${user.externalId} is taken by a user with another externalId: ${describeScimError(response.json, response.text) ?? "409"}`);
+        throw new PermanentError(
+          `SCIM userName or email of ${user.externalId} is taken by a user with another externalId: ${describeScimError(response.json, response.text) ?? "409"}`,
+        );
       }
       throw http.fail(request, response, describeScimError);
     },

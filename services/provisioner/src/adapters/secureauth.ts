@@ -87,7 +87,9 @@ export function secureAuthAdapter(config: SecureAuthConfig, options: Pick<HttpOp
       if (response.status === 409) {
         const id = await findByExternalId(user.externalId);
         if (id) return { internalId: id, adopted: true };
-        throw new PermanentError(`SecureAuth: ${describeSecureAuthError(response.json, response.text) ?? "409"} (the email belongs to a user without our external id ${user.externalId})`);
+        throw new PermanentError(
+          `SecureAuth: ${describeSecureAuthError(response.json, response.text) ?? "409"} (the email belongs to a user without our external id ${user.externalId})`,
+        );
       }
       throw http.fail(request, response, describeSecureAuthError);
     },

@@ -18,7 +18,12 @@ export function selectAdapter(config: IdpConfig, { db }: SelectAdapterDeps): Idp
       return localAdapter(db);
     case "beyond-identity":
       if (config.BEYOND_IDENTITY_API === "legacy") {
-        return beyondIdentityAdapter({ api: "legacy", baseUrl: config.BEYOND_IDENTITY_BASE_URL, apiToken: config.BEYOND_IDENTITY_API_TOKEN, timeoutMs: config.IDP_TIMEOUT_MS });
+        return beyondIdentityAdapter({
+          api: "legacy",
+          baseUrl: config.BEYOND_IDENTITY_BASE_URL,
+          apiToken: config.BEYOND_IDENTITY_API_TOKEN,
+          timeoutMs: config.IDP_TIMEOUT_MS,
+        });
       }
       return beyondIdentityAdapter({
         api: "v1",

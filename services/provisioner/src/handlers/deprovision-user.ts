@@ -27,14 +27,22 @@ export async function deprovisionUser(event: Event, { db, adapter }: Deprovision
   const { outcome } = await adapter.deprovision({ internalId: idpInternalId, externalId: userId });
 
   // The inbox row and the audit entry in one statement, once, whoever records first.
-  await auditedChange(db, db.insert(processedEvents).values({ consumer: DEPROVISION_CONSUMER, eventId: event.id }).onConflictDoNothing().returning({ eventId: processedEvents.eventId }), {
-    actor: "provisioner",
-    action: "user.deprovisioned",
-    userId,
-    correlationId: event.correlationId,
-    eventId: event.id,
-    data: { idp: adapter.name, internalId: idpInternalId, outcome, signUpId },
-  });
+  await auditedChange(
+    db,
+    db
+      .insert(processedEvents)
+      .values({ consumer: DEPROVISION_CONSUMER, eventId: event.id })
+      .onConflictDoNothing()
+      .returning({ eventId: processedEvents.eventId }),
+    {
+      actor: "provisioner",
+      action: "user.deprovisioned",
+      userId,
+      correlationId: event.correlationId,
+      eventId: event.id,
+      data: { idp: adapter.name, internalId: idpInternalId, outcome, signUpId },
+    },
+  );
   return { outcome: "done", idpOutcome: outcome };
 }
 

@@ -6,8 +6,7 @@ import type { IdpAdapter } from "../adapters/adapter.ts";
 type Event = ReturnType<typeof UserRegistered.parse>;
 export type ProvisionDeps = { db: Database; adapter: IdpAdapter };
 
-const displayName = (user: typeof users.$inferSelect) =>
-  [user.firstName, user.lastName].filter(Boolean).join(" ") || user.username || user.email;
+const displayName = (user: typeof users.$inferSelect) => [user.firstName, user.lastName].filter(Boolean).join(" ") || user.username || user.email;
 
 /** Creates (or adopts) the user at the IdP and records its id; a replay after success is skipped. */
 export async function provisionUser(event: Event, { db, adapter }: ProvisionDeps): Promise<HandlerResult> {

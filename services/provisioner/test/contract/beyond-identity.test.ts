@@ -7,7 +7,8 @@ import { sharedContract } from "./shared-contract.ts";
 
 const v1 = (server: BeyondIdentityServer, apiToken = server.apiToken) =>
   beyondIdentityAdapter({ api: "v1", baseUrl: server.baseUrl, apiToken, tenantId: server.tenantId, realmId: server.realmId, timeoutMs: testTimeoutMs });
-const legacy = (server: BeyondIdentityServer) => beyondIdentityAdapter({ api: "legacy", baseUrl: server.baseUrl, apiToken: server.apiToken, timeoutMs: testTimeoutMs });
+const legacy = (server: BeyondIdentityServer) =>
+  beyondIdentityAdapter({ api: "legacy", baseUrl: server.baseUrl, apiToken: server.apiToken, timeoutMs: testTimeoutMs });
 
 /** CreateIdentity called by someone else (an admin, an import): not through our adapter. */
 const createIdentityDirectly = (server: BeyondIdentityServer, traits: Record<string, unknown>) =>
@@ -18,7 +19,11 @@ const createIdentityDirectly = (server: BeyondIdentityServer, traits: Record<str
   });
 
 const badRequest = {
-  body: { code: "bad_request", message: "invalid parameters", details: [{ type: "FieldViolations", field_violations: [{ field: "identity.display_name", description: "invalid" }] }] },
+  body: {
+    code: "bad_request",
+    message: "invalid parameters",
+    details: [{ type: "FieldViolations", field_violations: [{ field: "identity.display_name", description: "invalid" }] }],
+  },
   expectedText: "bad_request: invalid parameters: identity.display_name invalid",
 };
 
@@ -35,7 +40,14 @@ describe("Beyond Identity v1 (tenants/realms/identities) adapter against its con
     expect(create?.body).toEqual({
       identity: {
         display_name: "Ada Lovelace",
-        traits: { type: "traits_v0", username: user.username, primary_email_address: user.email, external_id: user.externalId, given_name: "Ada", family_name: "Lovelace" },
+        traits: {
+          type: "traits_v0",
+          username: user.username,
+          primary_email_address: user.email,
+          external_id: user.externalId,
+          given_name: "Ada",
+          family_name: "Lovelace",
+        },
       },
     });
   });
@@ -48,9 +60,12 @@ describe("Beyond Identity v1 (tenants/realms/identities) adapter against its con
     }
     const chosen = sampleUser();
     const { internalId } = await v1(server).provision(chosen);
-    const response = await fetch(`${server.url}/v1/tenants/${server.tenantId}/realms/${server.realmId}/identities?filter=${encodeURIComponent(`traits.username eq "${chosen.username}"`)}`, {
-      headers: { authorization: `Bearer ${server.apiToken}` },
-    });
+    const response = await fetch(
+      `${server.url}/v1/tenants/${server.tenantId}/realms/${server.realmId}/identities?filter=${encodeURIComponent(`traits.username eq "${chosen.username}"`)}`,
+      {
+        headers: { authorization: `Bearer ${server.apiToken}` },
+      },
+    );
     expect(await response.json()).toMatchObject({ identities: [{ id: internalId, traits: { username: chosen.username, external_id: chosen.externalId } }] });
   });
 
@@ -98,9 +113,17 @@ describe("Beyond Identity v1 (tenants/realms/identities) adapter against its con
 
   it("the server refuses an external_id that is not a string", async () => {
     const server = current();
-    const response = await createIdentityDirectly(server, { type: "traits_v0", username: "x-numeric", primary_email_address: "x@example.test", external_id: 42 });
+    const response = await createIdentityDirectly(server, {
+      type: "traits_v0",
+      username: "x-numeric",
+      primary_email_address: "x@example.test",
+      external_id: 42,
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: "bad_request", details: [{ field_violations: [{ field: "identity.traits.external_id", description: "invalid" }] }] });
+    expect(await response.json()).toMatchObject({
+      code: "bad_request",
+      details: [{ field_violations: [{ field: "identity.traits.external_id", description: "invalid" }] }],
+    });
   });
 
   it("honours RateLimit-Reset when a 429 has no Retry-After", async () => {
@@ -121,7 +144,11 @@ describe("Beyond Identity v1 (tenants/realms/identities) adapter against its con
     expect(request?.headers.authorization).toBe(`Bearer ${server.apiToken}`);
     const again = await fetch(`${server.url}${request?.path ?? ""}`, { method: "DELETE", headers: { authorization: `Bearer ${server.apiToken}` } });
     expect(again.status).toBe(404);
-    expect(await again.json()).toMatchObject({ code: "not_found", message: "identity not found", details: [{ type: "ResourceInfo", resource_type: "Identity", id: internalId }] });
+    expect(await again.json()).toMatchObject({
+      code: "not_found",
+      message: "identity not found",
+      details: [{ type: "ResourceInfo", resource_type: "Identity", id: internalId }],
+    });
   });
 
   it("a wrong API token → 401 → PermanentError without the token", async () => {

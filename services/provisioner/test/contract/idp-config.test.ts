@@ -30,10 +30,24 @@ describe("IdP configuration", () => {
       "BEYOND_IDENTITY_TENANT_ID: required when IDP=beyond-identity and BEYOND_IDENTITY_API=v1",
       "BEYOND_IDENTITY_REALM_ID: required when IDP=beyond-identity and BEYOND_IDENTITY_API=v1",
     ]);
-    expect(problemsFor({ IDP: "beyond-identity", BEYOND_IDENTITY_API: "legacy", BEYOND_IDENTITY_BASE_URL: "https://api.byndid.com", BEYOND_IDENTITY_API_TOKEN: "t" })).toEqual([]);
-    expect(problemsFor({ IDP: "beyond-identity", BEYOND_IDENTITY_API: "v2", BEYOND_IDENTITY_BASE_URL: "https://x", BEYOND_IDENTITY_API_TOKEN: "t", BEYOND_IDENTITY_TENANT_ID: "t", BEYOND_IDENTITY_REALM_ID: "r" })).toEqual([
-      'BEYOND_IDENTITY_API: must be "legacy" or "v1"',
-    ]);
+    expect(
+      problemsFor({
+        IDP: "beyond-identity",
+        BEYOND_IDENTITY_API: "legacy",
+        BEYOND_IDENTITY_BASE_URL: "https://api.byndid.com",
+        BEYOND_IDENTITY_API_TOKEN: "t",
+      }),
+    ).toEqual([]);
+    expect(
+      problemsFor({
+        IDP: "beyond-identity",
+        BEYOND_IDENTITY_API: "v2",
+        BEYOND_IDENTITY_BASE_URL: "https://x",
+        BEYOND_IDENTITY_API_TOKEN: "t",
+        BEYOND_IDENTITY_TENANT_ID: "t",
+        BEYOND_IDENTITY_REALM_ID: "r",
+      }),
+    ).toEqual(['BEYOND_IDENTITY_API: must be "legacy" or "v1"']);
   });
 
   it("checks URLs and the timeout, and needs nothing for local", () => {
@@ -51,7 +65,12 @@ describe("IdP configuration", () => {
     try {
       const scim = parseIdp({ IDP: "scim", SCIM_BASE_URL: "https://scim.example/v2", SCIM_TOKEN: "t" });
       expect(selectAdapter(scim, { db }).name).toBe("scim");
-      expect(selectAdapter(parseIdp({ IDP: "beyond-identity", BEYOND_IDENTITY_API: "legacy", BEYOND_IDENTITY_BASE_URL: "https://x", BEYOND_IDENTITY_API_TOKEN: "t" }), { db }).name).toBe("beyond-identity");
+      expect(
+        selectAdapter(
+          parseIdp({ IDP: "beyond-identity", BEYOND_IDENTITY_API: "legacy", BEYOND_IDENTITY_BASE_URL: "https://x", BEYOND_IDENTITY_API_TOKEN: "t" }),
+          { db },
+        ).name,
+      ).toBe("beyond-identity");
       expect(selectAdapter(parseIdp({}), { db }).name).toBe("local");
     } finally {
       await close();

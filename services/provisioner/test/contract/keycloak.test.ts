@@ -7,7 +7,13 @@ import { sharedContract } from "./shared-contract.ts";
 
 const adapterFor = (server: KeycloakServer, overrides: { clientSecret?: string; now?: () => number } = {}) =>
   keycloakAdapter(
-    { baseUrl: server.baseUrl, realm: server.realm, clientId: server.clientId, clientSecret: overrides.clientSecret ?? server.clientSecret, timeoutMs: testTimeoutMs },
+    {
+      baseUrl: server.baseUrl,
+      realm: server.realm,
+      clientId: server.clientId,
+      clientSecret: overrides.clientSecret ?? server.clientSecret,
+      timeoutMs: testTimeoutMs,
+    },
     overrides.now ? { now: overrides.now } : {},
   );
 
@@ -107,7 +113,10 @@ describe("Keycloak admin REST adapter against its contract server", () => {
       body: new URLSearchParams({ grant_type: "client_credentials", client_id: server.clientId, client_secret: server.clientSecret }),
     });
     const { access_token } = (await tokenResponse.json()) as { access_token: string };
-    const response = await fetch(`${server.url}/admin/realms/${server.realm}/users/no-such-user`, { method: "DELETE", headers: { authorization: `Bearer ${access_token}` } });
+    const response = await fetch(`${server.url}/admin/realms/${server.realm}/users/no-such-user`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${access_token}` },
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: "User not found" });
   });

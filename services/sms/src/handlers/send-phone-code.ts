@@ -47,14 +47,18 @@ export async function sendPhoneCode(event: EventOf<"PhoneVerificationPrepared">,
   logger?.info({ signUpId: signUp.id, to, provider: provider.name, messageId }, "phone code sent");
 
   // The inbox row and the audit entry in one statement, once, whoever records first.
-  await auditedChange(db, db.insert(processedEvents).values({ consumer: SMS_CONSUMER, eventId: event.id }).onConflictDoNothing().returning({ eventId: processedEvents.eventId }), {
-    actor: SMS_CONSUMER,
-    action: "phone_code.sent",
-    userId: signUp.ownsUser ? signUp.userId : null,
-    correlationId: event.correlationId,
-    eventId: event.id,
-    data: { signUpId: signUp.id, to, provider: provider.name, messageId },
-  });
+  await auditedChange(
+    db,
+    db.insert(processedEvents).values({ consumer: SMS_CONSUMER, eventId: event.id }).onConflictDoNothing().returning({ eventId: processedEvents.eventId }),
+    {
+      actor: SMS_CONSUMER,
+      action: "phone_code.sent",
+      userId: signUp.ownsUser ? signUp.userId : null,
+      correlationId: event.correlationId,
+      eventId: event.id,
+      data: { signUpId: signUp.id, to, provider: provider.name, messageId },
+    },
+  );
   return { outcome: "done", messageId };
 }
 

@@ -29,8 +29,14 @@ describe("log providers (development)", () => {
       const path = join(dir, "nested", ".data", "dev-sms.jsonl");
       const provider = logFileProvider(path);
       await Promise.all([provider.send({ to: "+15555550123", body: "one" }), provider.send({ to: "+447911123456", body: "two" })]);
-      const rows = (await readFile(path, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-      expect(rows.map((row) => [row.to, row.body]).sort()).toEqual([["+15555550123", "one"], ["+447911123456", "two"]]);
+      const rows = (await readFile(path, "utf8"))
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(rows.map((row) => [row.to, row.body]).sort()).toEqual([
+        ["+15555550123", "one"],
+        ["+447911123456", "two"],
+      ]);
       expect(Number.isNaN(Date.parse(String(rows[0]?.at)))).toBe(false);
     } finally {
       await rm(dir, { recursive: true, force: true });

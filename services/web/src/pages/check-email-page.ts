@@ -64,23 +64,31 @@ ${email ? html`<p>We sent a link and a code to <strong>${email}</strong>. Open t
 </div>
 <button type="submit" class="primary">Verify</button>
 </form>
-${state.serverSession ? html`<form method="post" action="/signup/check-email/continue" class="stack" id="continue-form">
+${
+  state.serverSession
+    ? html`<form method="post" action="/signup/check-email/continue" class="stack" id="continue-form">
 <p class="muted">Opened the link on this or another device? Continue from here.</p>
 <button type="submit" class="secondary">I have opened the link</button>
-</form>` : ""}
+</form>`
+    : ""
+}
 <form method="post" action="/signup/check-email/resend" class="resend" data-enhance="resend" data-cooldown="${cooldown}"${state.resent ? html` data-started="true"` : ""}>
 <input type="hidden" name="email" value="${email}">
 <p role="status" id="resend-status" class="muted">${state.resent ? `If the address needs verifying, a new mail is on its way. You can ask again in ${cooldown} seconds.` : "No mail? Check your spam folder, or ask for a new one."}</p>
 <button type="submit" class="secondary">Send a new mail</button>
 </form>
 </section>
-${state.phoneField === "off" && !state.steps?.phone ? "" : phoneStep({
-  email,
-  resendCooldownSeconds: cooldown,
-  visible: Boolean(state.steps?.phone?.pending),
-  ...(state.steps?.phone ? { masked: state.steps.phone.masked } : {}),
-  ...state.phone,
-})}
+${
+  state.phoneField === "off" && !state.steps?.phone
+    ? ""
+    : phoneStep({
+        email,
+        resendCooldownSeconds: cooldown,
+        visible: Boolean(state.steps?.phone?.pending),
+        ...(state.steps?.phone ? { masked: state.steps.phone.masked } : {}),
+        ...state.phone,
+      })
+}
 </div>`,
   );
 }

@@ -9,7 +9,12 @@ type InputSpec = { label: string; type: string; autocomplete: string; hint?: (se
 const inputs: Record<FieldName, InputSpec> = {
   email: { label: "Email address", type: "email", autocomplete: "email" },
   phoneNumber: { label: "Phone number", type: "tel", autocomplete: "tel", hint: () => "International format, e.g. +44 20 7946 0958" },
-  password: { label: "Password", type: "password", autocomplete: "new-password", hint: (s) => `${s.password?.minLength ?? 8} to ${s.password?.maxLength ?? 128} characters.` },
+  password: {
+    label: "Password",
+    type: "password",
+    autocomplete: "new-password",
+    hint: (s) => `${s.password?.minLength ?? 8} to ${s.password?.maxLength ?? 128} characters.`,
+  },
   username: { label: "Username", type: "text", autocomplete: "username", hint: () => "3 to 64 letters, digits, dots, dashes or underscores." },
   firstName: { label: "First name", type: "text", autocomplete: "given-name" },
   lastName: { label: "Last name", type: "text", autocomplete: "family-name" },
@@ -44,7 +49,10 @@ ${hint ? html`<p class="hint" id="${name}-hint">${hint}</p>` : ""}
 
 /** In place of the address input: what the person is signing up with, and why it is fixed. */
 function invitedAddress(invitation: Invitation) {
-  const hidden = "ticket" in invitation ? html`<input type="hidden" name="ticket" value="${invitation.ticket}">` : html`<input type="hidden" name="invited" value="continue">`;
+  const hidden =
+    "ticket" in invitation
+      ? html`<input type="hidden" name="ticket" value="${invitation.ticket}">`
+      : html`<input type="hidden" name="invited" value="continue">`;
   return html`${hidden}
 <div class="field">
 <p id="invited-email"><strong>Email address:</strong> the address you were invited with</p>
@@ -61,7 +69,8 @@ export function signupPage(ctx: PageContext, settings: AccountSettings, state: S
   const invitation = state.invitation;
   const shown = order.filter((name) => settings.fields[name] !== "off" && !(invitation && name === "email"));
   const general = state.errors?.filter((e) => !shown.includes(e.field as FieldName)) ?? [];
-  const summary = state.message ?? (general.length > 0 ? general.map((e) => e.message).join(" ") : state.errors?.length ? "Please correct the fields marked below." : "");
+  const summary =
+    state.message ?? (general.length > 0 ? general.map((e) => e.message).join(" ") : state.errors?.length ? "Please correct the fields marked below." : "");
   const footer = invitation
     ? html`<p class="muted">Want to use another address? <a href="/signup">Sign up without the invitation</a>.</p>`
     : html`<p class="muted">Already signed up? <a href="/signup/check-email">Enter your code</a> or ask for a new mail there.</p>`;

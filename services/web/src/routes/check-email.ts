@@ -15,7 +15,12 @@ export function checkEmailRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get<CheckEmailQuery>("/signup/check-email", async (request, reply) => {
     const { email, resent, unsent, sms } = request.query;
     const error = unsent === "1" ? "We could not send the mail just now. Wait a moment, then ask for a new one below." : undefined;
-    const phone = sms === "unsent" ? { error: "We could not send the SMS just now. Wait a moment, then ask for a new code below." } : sms === "resent" ? { resent: true } : undefined;
+    const phone =
+      sms === "unsent"
+        ? { error: "We could not send the SMS just now. Wait a moment, then ask for a new code below." }
+        : sms === "resent"
+          ? { resent: true }
+          : undefined;
     return render(request, reply, 200, { email: text(email, 254), resent: resent === "1", error, ...(phone ? { phone } : {}) });
   });
 

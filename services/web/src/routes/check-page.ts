@@ -20,7 +20,10 @@ export function checkPageTools(deps: RouteDeps) {
     const session = state.restart ? null : readSession(request);
     let steps = state.steps;
     // A server-held sign-up (no JavaScript): ask the API which halves are left, so the page shows just those.
-    if (session && !steps) steps = await serverSignUp(deps.sdk, session).signUp.reload().then(stepsOf, () => undefined);
+    if (session && !steps)
+      steps = await serverSignUp(deps.sdk, session)
+        .signUp.reload()
+        .then(stepsOf, () => undefined);
     const current = await settings();
     const page = checkEmailPage(ctx, {
       ...state,

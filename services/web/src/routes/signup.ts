@@ -53,7 +53,11 @@ export function signupRoutes(app: FastifyInstance, deps: RouteDeps): void {
    * (a ticket proves the address), the form again while fields are missing, else the check page
    * once the mail and SMS it needs are asked for.
    */
-  async function next(request: FastifyRequest, reply: FastifyReply, state: { settings: AccountSettings; values: FormValues; invitation: Invitation | undefined; signUp: SignUpResource; result: SignUp }) {
+  async function next(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { settings: AccountSettings; values: FormValues; invitation: Invitation | undefined; signUp: SignUpResource; result: SignUp },
+  ) {
     const { settings, values, invitation, result } = state;
     if (result.status === "complete" && result.completionToken) {
       clearSession(reply);
@@ -63,9 +67,13 @@ export function signupRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (stillMissing.length > 0) {
       // A spent ticket cannot create again: the next post continues this sign-up.
       const continuing: Invitation | undefined = invitation ? { continuing: true } : undefined;
-      return htmlReply(reply).status(400).send(signupPage(ctx, settings, { values, errors: stillMissing, ...(continuing ? { invitation: continuing } : {}) }));
+      return htmlReply(reply)
+        .status(400)
+        .send(signupPage(ctx, settings, { values, errors: stillMissing, ...(continuing ? { invitation: continuing } : {}) }));
     }
-    const unsent = await prepareVerifications(state.signUp, result, (what, error) => request.log.warn({ err: (error as Error).message }, `could not send ${what}`));
+    const unsent = await prepareVerifications(state.signUp, result, (what, error) =>
+      request.log.warn({ err: (error as Error).message }, `could not send ${what}`),
+    );
     return reply.redirect(checkPageUrl(result.emailAddress ?? values.email ?? "", unsent), 303);
   }
 
@@ -79,14 +87,21 @@ export function signupRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (invitation) delete values.email;
     const pageState = { values, ...(invitation ? { invitation } : {}) };
     const missing = missingRequired(values, settings, invitation ? ["email"] : []);
-    if (missing.length > 0) return htmlReply(reply).status(400).send(signupPage(ctx, settings, { ...pageState, errors: missing }));
+    if (missing.length > 0)
+      return htmlReply(reply)
+        .status(400)
+        .send(signupPage(ctx, settings, { ...pageState, errors: missing }));
 
     const session = invitation && "continuing" in invitation ? readSession(request) : null;
     if (invitation && "continuing" in invitation && !session) return htmlReply(reply).status(400).send(invitationInvalidPage(ctx));
     const { signUp, session: stored } = serverSignUp(deps.sdk, session);
     const params = toApiParams(values);
     try {
-      const result = !invitation ? await signUp.create(params) : "ticket" in invitation ? await signUp.create({ strategy: "ticket", ticket: invitation.ticket, ...params }) : await signUp.update(params);
+      const result = !invitation
+        ? await signUp.create(params)
+        : "ticket" in invitation
+          ? await signUp.create({ strategy: "ticket", ticket: invitation.ticket, ...params })
+          : await signUp.update(params);
       // The cookie lets the plain check page act on this sign-up; a complete one needs none.
       const held = stored();
       if (held && !session && result.status !== "complete") saveSession(request, reply, held);
@@ -98,7 +113,9 @@ export function signupRoutes(app: FastifyInstance, deps: RouteDeps): void {
       if (error.status === 0 || error.status >= 500) return htmlReply(reply).status(503).send(unavailablePage(ctx, "/signup"));
       const errors = toFormErrors(error.fields);
       const message = errors.length > 0 ? undefined : error.message;
-      return htmlReply(reply).status(error.status).send(signupPage(ctx, settings, { ...pageState, errors, message }));
+      return htmlReply(reply)
+        .status(error.status)
+        .send(signupPage(ctx, settings, { ...pageState, errors, message }));
     }
   });
 }

@@ -29,7 +29,10 @@ const listDescription = [
 
 /** Same shape as a failed job's, so the list, the CLI and dashboards need no second format. */
 function fromOutbox(row: OutboxDeadLetter): ListedDeadLetter {
-  const envelope = (typeof row.envelope === "object" && row.envelope !== null ? row.envelope : {}) as { correlationId?: unknown; data?: { userId?: unknown } | null };
+  const envelope = (typeof row.envelope === "object" && row.envelope !== null ? row.envelope : {}) as {
+    correlationId?: unknown;
+    data?: { userId?: unknown } | null;
+  };
   const text = (value: unknown) => (typeof value === "string" ? value : null);
   return {
     queue: OUTBOX,
@@ -55,7 +58,12 @@ export function deadLetterRoutes(app: FastifyInstance, deps: { db: Database; que
     return deps.queues;
   };
 
-  const listDocs = docs("Dead letters (failed jobs and outbox rows no contract accepts)", { tags: ["admin"], admin: true, querystring: listQuery, description: listDescription });
+  const listDocs = docs("Dead letters (failed jobs and outbox rows no contract accepts)", {
+    tags: ["admin"],
+    admin: true,
+    querystring: listQuery,
+    description: listDescription,
+  });
   app.get("/admin/dead-letters", listDocs, async (request) => {
     const query = parseInput(listQuery, request.query);
     const offset = Number(query.cursor ?? 0);
@@ -74,7 +82,11 @@ export function deadLetterRoutes(app: FastifyInstance, deps: { db: Database; que
 
   app.post("/admin/dead-letters/:queue/:jobId/replay", docs("Replay a dead letter (audited)", { tags: ["admin"], admin: true }), async (request, reply) => {
     if ((request.params as { queue?: string }).queue === OUTBOX) {
-      throw new HttpError(409, "not_replayable", "An outbox row that no contract accepts cannot be published as it is: correct its envelope and clear its failed_at, or delete it.");
+      throw new HttpError(
+        409,
+        "not_replayable",
+        "An outbox row that no contract accepts cannot be published as it is: correct its envelope and clear its failed_at, or delete it.",
+      );
     }
     const parsed = replayParams.safeParse(request.params);
     if (!parsed.success) throw new HttpError(404, "dead_letter_not_found", "No such queue or job.");

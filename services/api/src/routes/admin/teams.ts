@@ -104,7 +104,13 @@ export function teamRoutes(app: FastifyInstance, deps: { db: Database; site: { s
     await db.transaction(async (tx) => {
       const [row] = await tx.delete(invites).where(eq(invites.id, parsed.data.id)).returning();
       if (!row) throw new HttpError(404, "invite_not_found", "No invite with that id.");
-      await appendAudit(tx, { actor: "admin", action: "invite.revoked", teamId: row.teamId, correlationId: request.id, data: { inviteId: row.id, email: row.email } });
+      await appendAudit(tx, {
+        actor: "admin",
+        action: "invite.revoked",
+        teamId: row.teamId,
+        correlationId: request.id,
+        data: { inviteId: row.id, email: row.email },
+      });
     });
     return reply.status(204).send();
   });

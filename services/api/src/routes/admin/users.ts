@@ -14,7 +14,10 @@ export function userRoutes(app: FastifyInstance, deps: { db: Database }): void {
   /** One view of a user's whole pipeline: account, IdP, teams and every audited step in order. */
   app.get("/admin/users", docs("A user's whole pipeline state by email", { tags: ["admin"], admin: true, querystring: userQuery }), async (request) => {
     const { email } = parseInput(userQuery, request.query);
-    const [user] = await db.select().from(users).where(eq(users.emailNormalized, normalizeEmail(email)));
+    const [user] = await db
+      .select()
+      .from(users)
+      .where(eq(users.emailNormalized, normalizeEmail(email)));
     if (!user) throw new HttpError(404, "user_not_found", "No user with that email address.");
     const [memberships, timeline] = await Promise.all([
       db

@@ -7,8 +7,8 @@ import { createPublisher, createRedis, openQueues, type QueueSet } from "@signup
 import { dropQueuePrefix, testRedisUrl, uniqueQueuePrefix } from "@signup/test";
 // The operator's side of an outbox dead letter is the API's admin list and /metrics, so this test
 // runs the real relay against the API in-process, on one database.
-import { adminToken, buildTestApp } from "../../api/test/build-test-app.ts";
-import { relayBatch } from "../src/relay.ts";
+import { adminToken, buildTestApp } from "../../services/api/test/build-test-app.ts";
+import { relayBatch } from "../../services/relay/src/relay.ts";
 
 const logger = createLogger({ name: "relay-test", level: "silent" });
 
