@@ -1,11 +1,11 @@
 import { eq, users } from "@signup/db";
-import type { SignUpAttemptExisting } from "@signup/contracts";
+import type { EventOf } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import type { MailerDeps } from "../mail-deps.ts";
 import { alreadySent, sendOnce } from "./send-once.ts";
 import { sendVerification } from "./send-verification.ts";
 
-type Event = ReturnType<typeof SignUpAttemptExisting.parse>;
+type Event = EventOf<"SignUpAttemptExisting">;
 
 /**
  * A sign-up for a known address. If that account is still pending, the person most likely lost the

@@ -1,10 +1,10 @@
 import { and, eq, teamMembers, teams, users } from "@signup/db";
-import type { InviteAccepted } from "@signup/contracts";
+import type { EventOf } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import type { MailerDeps } from "../mail-deps.ts";
 import { alreadySent, sendOnce } from "./send-once.ts";
 
-type Event = ReturnType<typeof InviteAccepted.parse>;
+type Event = EventOf<"InviteAccepted">;
 
 /** Tells the user which team their invite put them in; skipped if the membership is gone. */
 export async function notifyTeamJoined(event: Event, deps: MailerDeps): Promise<HandlerResult> {

@@ -1,10 +1,10 @@
-import type { InviteCreated } from "@signup/contracts";
+import type { EventOf } from "@signup/contracts";
 import { and, claimEvent, type Database, eq, gt, invites, sql, users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import { ONBOARDING } from "./onboard-user.ts";
 import { joinTeams } from "./join-teams.ts";
 
-type Event = ReturnType<typeof InviteCreated.parse>;
+type Event = EventOf<"InviteCreated">;
 
 /**
  * An invite for an address whose owner has already verified it: nothing else would ever consume

@@ -1,9 +1,9 @@
-import type { EmailVerified } from "@signup/contracts";
+import type { EventOf } from "@signup/contracts";
 import { and, appendAudit, claimEvent, type Database, eq, gt, invites, sql, users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import { joinTeams } from "./join-teams.ts";
 
-type Event = ReturnType<typeof EmailVerified.parse>;
+type Event = EventOf<"EmailVerified">;
 export const ONBOARDING = "onboarding";
 
 /**

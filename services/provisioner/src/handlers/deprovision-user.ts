@@ -1,9 +1,9 @@
 import { and, appendAudit, auditedChange, type Database, eq, processedEvents } from "@signup/db";
-import type { SignUpAbandoned } from "@signup/contracts";
+import type { EventOf } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import type { IdpAdapter } from "../adapters/adapter.ts";
 
-type Event = ReturnType<typeof SignUpAbandoned.parse>;
+type Event = EventOf<"SignUpAbandoned">;
 export type DeprovisionDeps = { db: Database; adapter: Pick<IdpAdapter, "name" | "deprovision"> };
 
 /** Inbox consumer name: separate from anything provisioning records, so the two never collide. */

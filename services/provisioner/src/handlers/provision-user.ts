@@ -1,9 +1,9 @@
 import { and, auditedChange, type Database, eq, ne, sql, users } from "@signup/db";
-import type { UserRegistered } from "@signup/contracts";
+import type { EventOf } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import type { IdpAdapter } from "../adapters/adapter.ts";
 
-type Event = ReturnType<typeof UserRegistered.parse>;
+type Event = EventOf<"UserRegistered">;
 export type ProvisionDeps = { db: Database; adapter: IdpAdapter };
 
 const displayName = (user: typeof users.$inferSelect) => [user.firstName, user.lastName].filter(Boolean).join(" ") || user.username || user.email;
