@@ -28,7 +28,8 @@ const config = loadConfigOrExit("mailer", {
   SIGNUP_URL: httpUrl.optional(),
   // Mail waits on the SMTP server, not the CPU: many in flight, over a pool of SMTP connections.
   MAILER_CONCURRENCY: integer(1, 1_000).default(50),
-  SMTP_POOL_SIZE: integer(1, 200).default(10),
+  // Unset: one SMTP connection per mail in flight (the pool is sized with the concurrency).
+  SMTP_POOL_SIZE: integer(1, 1_000).optional(),
   /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
   HOST: z.string().default("127.0.0.1"),
   METRICS_PORT: integer(0, 65_535).default(9464),
@@ -40,7 +41,7 @@ const logger = createLogger({ name: "mailer", level: config.LOG_LEVEL });
 const { db, close } = connectDb(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: "signup-mailer" });
 const redis = createRedis(config.REDIS_URL, "worker");
 await checkRedisPolicy(redis, logger);
-const smtp = smtpSender(config.SMTP_URL, config.MAIL_FROM, { poolSize: config.SMTP_POOL_SIZE });
+const smtp = smtpSender(config.SMTP_URL, config.MAIL_FROM, { poolSize: config.SMTP_POOL_SIZE ?? config.MAILER_CONCURRENCY });
 const deps = {
   db,
   send: smtp.send,
