@@ -142,6 +142,9 @@ export function startConsumer<Q extends QueueName>(options: ConsumerOptions<Q>):
       ...(options.lockMs !== undefined ? { lockDuration: options.lockMs } : {}),
       ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
       ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
+      // After Redis comes back, BullMQ's main loop waits runRetryDelay (15 s by default) before it
+      // takes jobs again: 1 s is enough not to spin, and the backlog of an outage drains at once.
+      runRetryDelay: 1_000,
     },
   );
 

@@ -34,7 +34,7 @@ export async function startLifecycle(options: LifecycleOptions): Promise<{ close
       if (result.reminded + result.abandoned > 0) logger.info(result, "lifecycle sweep");
       return result;
     },
-    { connection, prefix, concurrency: 1 },
+    { connection, prefix, concurrency: 1, runRetryDelay: 1_000 },
   );
   worker.on("error", (error) => logger.error({ err: error.message }, "lifecycle worker error"));
   worker.on("failed", (_job, error) => logger.warn({ err: error.message }, "lifecycle sweep failed; the next one retries"));
