@@ -23,7 +23,7 @@ const [pg, redisServer] = await Promise.all([resolvePostgres(), resolveRedis()])
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function redisMemoryPerJob(): Promise<void> {
-  const redis = createRedis(redisServer.url, "producer");
+  const redis = createRedis(redisServer.url, "worker");
   const prefix = `capacity-${randomBytes(4).toString("hex")}`;
   const used = async () => Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1]);
   try {
@@ -67,7 +67,7 @@ async function postgresWritesPerSignUp(): Promise<void> {
       await fetch(`${stack.apiUrl}/account/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email }) });
     }
     for (let i = 0; i < signups; i++) {
-      const mail = await smtp.waitForMail((m) => m.to.includes(`capacity-${i}@example.com`), 60_000);
+      const mail = await smtp.waitForMail((m) => m.to.includes(`capacity-${i}@example.com`) && m.subject.startsWith("Verify"), 60_000);
       const link = /https?:\/\/\S+\/account\/verify\/[A-Za-z0-9_-]+/.exec(mail.text)![0];
       await fetch(link, { method: "POST", headers: { accept: "application/json" } });
     }
