@@ -136,3 +136,20 @@ export const integer = (min: number, max: number) => z.coerce.number().int().min
 
 /** On SIGTERM: stop taking work, finish what is in flight within this, then exit. */
 export const shutdownTimeout = { SHUTDOWN_TIMEOUT: duration.default(25_000) };
+
+/**
+ * What every process behind the queues reads: its stores, its log level, its shutdown deadline,
+ * and where it serves /metrics and /healthz (METRICS_PORT 0 turns them off; HOST is the address).
+ */
+export const queueProcess = {
+  DATABASE_URL: common.DATABASE_URL,
+  REDIS_URL: common.REDIS_URL,
+  LOG_LEVEL: common.LOG_LEVEL,
+  QUEUE_PREFIX: common.QUEUE_PREFIX,
+  ...shutdownTimeout,
+  HOST: z.string().default("127.0.0.1"),
+  METRICS_PORT: integer(0, 65_535).default(9464),
+};
+
+/** A queue process that takes jobs (every worker; not the relay, which only publishes). */
+export const workerProcess = { ...queueProcess, ...workerTuning };

@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { common, duration, integer, loadConfigOrExit, shutdownTimeout } from "@signup/config";
+import { duration, integer, loadConfigOrExit, workerProcess } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { startMetricsServer, startTelemetry } from "@signup/telemetry";
@@ -7,18 +6,11 @@ import { checkRedisPolicy, closeOnSignal, createRedis, assertClusterPrefixOrExit
 import { startLifecycle } from "./start-lifecycle.ts";
 
 const config = loadConfigOrExit("lifecycle", {
-  ...shutdownTimeout,
-  DATABASE_URL: common.DATABASE_URL,
-  REDIS_URL: common.REDIS_URL,
-  LOG_LEVEL: common.LOG_LEVEL,
-  QUEUE_PREFIX: common.QUEUE_PREFIX,
+  ...workerProcess,
   SIGNUP_REMIND_AFTER: duration.default(24 * 3_600_000),
   SIGNUP_ABANDON_AFTER: duration.default(7 * 24 * 3_600_000),
   LIFECYCLE_EVERY: duration.default(60_000),
   LIFECYCLE_BATCH_SIZE: integer(1, 10_000).default(500),
-  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
-  HOST: z.string().default("127.0.0.1"),
-  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("lifecycle", config.REDIS_URL, config.QUEUE_PREFIX);
 const telemetry = await startTelemetry({ serviceName: "lifecycle" });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { queueNames } from "@signup/contracts";
-import { common, duration, httpUrl, integer, loadConfigOrExit, smtpUrl, workerTuning, shutdownTimeout } from "@signup/config";
+import { duration, httpUrl, integer, loadConfigOrExit, smtpUrl, workerProcess } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { startMetricsServer, startTelemetry } from "@signup/telemetry";
@@ -14,12 +14,7 @@ import { sendSignUpVerification, sendVerification } from "./handlers/send-verifi
 import { smtpSender } from "./smtp-sender.ts";
 
 const config = loadConfigOrExit("mailer", {
-  ...shutdownTimeout,
-  DATABASE_URL: common.DATABASE_URL,
-  REDIS_URL: common.REDIS_URL,
-  LOG_LEVEL: common.LOG_LEVEL,
-  QUEUE_PREFIX: common.QUEUE_PREFIX,
-  ...workerTuning,
+  ...workerProcess,
   SMTP_URL: smtpUrl,
   PUBLIC_URL: httpUrl,
   MAIL_FROM: z.string().min(3).default("Sign-up <no-reply@signup-pipeline.local>"),
@@ -30,9 +25,6 @@ const config = loadConfigOrExit("mailer", {
   MAILER_CONCURRENCY: integer(1, 1_000).default(50),
   // Unset: one SMTP connection per mail in flight (the pool is sized with the concurrency).
   SMTP_POOL_SIZE: integer(1, 1_000).optional(),
-  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
-  HOST: z.string().default("127.0.0.1"),
-  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("mailer", config.REDIS_URL, config.QUEUE_PREFIX);
 const telemetry = await startTelemetry({ serviceName: "mailer" });

@@ -1,6 +1,5 @@
 import { queueNames } from "@signup/contracts";
-import { z } from "zod";
-import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
+import { integer, loadConfigOrExit, workerProcess } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { startMetricsServer, startTelemetry } from "@signup/telemetry";
@@ -9,16 +8,8 @@ import { applyInvite } from "./handlers/apply-invite.ts";
 import { onboardUser } from "./handlers/onboard-user.ts";
 
 const config = loadConfigOrExit("onboarding", {
-  ...shutdownTimeout,
-  DATABASE_URL: common.DATABASE_URL,
-  REDIS_URL: common.REDIS_URL,
-  LOG_LEVEL: common.LOG_LEVEL,
-  QUEUE_PREFIX: common.QUEUE_PREFIX,
-  ...workerTuning,
+  ...workerProcess,
   ONBOARDING_CONCURRENCY: integer(1, 1_000).default(20),
-  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
-  HOST: z.string().default("127.0.0.1"),
-  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("onboarding", config.REDIS_URL, config.QUEUE_PREFIX);
 const telemetry = await startTelemetry({ serviceName: "onboarding" });

@@ -1,6 +1,5 @@
 import { queueNames } from "@signup/contracts";
-import { z } from "zod";
-import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
+import { integer, loadConfigOrExit, workerProcess } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { startMetricsServer, startTelemetry } from "@signup/telemetry";
@@ -10,20 +9,12 @@ import { deprovisionUser, recordDeprovisionFailed } from "./handlers/deprovision
 import { markProvisioningFailed, provisionUser } from "./handlers/provision-user.ts";
 
 const config = loadConfigOrExit("provisioner", {
-  ...shutdownTimeout,
-  DATABASE_URL: common.DATABASE_URL,
-  REDIS_URL: common.REDIS_URL,
-  LOG_LEVEL: common.LOG_LEVEL,
-  QUEUE_PREFIX: common.QUEUE_PREFIX,
-  ...workerTuning,
+  ...workerProcess,
   // IdP calls take tens to hundreds of ms each: sized for that latency, not for the CPU.
   PROVISIONER_CONCURRENCY: integer(1, 1_000).default(50),
   // IDP and the chosen IdP's own variables, validated in the same pass so every problem is listed at
   // once; the result is typed by IDP, so selectAdapter takes it as it is.
   ...idpConfigShape(process.env.IDP),
-  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
-  HOST: z.string().default("127.0.0.1"),
-  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("provisioner", config.REDIS_URL, config.QUEUE_PREFIX);
 const telemetry = await startTelemetry({ serviceName: "provisioner" });

@@ -1,28 +1,20 @@
-import { common, duration, integer, loadConfigOrExit, shutdownTimeout } from "@signup/config";
+import { duration, integer, loadConfigOrExit, queueProcess } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { closeOnSignal, createPublisher, createRedis, assertClusterPrefixOrExit } from "@signup/queue";
 import { startMetricsServer, startTelemetry, trackOutboxLag } from "@signup/telemetry";
-import { z } from "zod";
 import { runRelay } from "./run-relay.ts";
 import { runRetention } from "./retention.ts";
 
 const config = loadConfigOrExit("relay", {
-  ...shutdownTimeout,
-  DATABASE_URL: common.DATABASE_URL,
-  REDIS_URL: common.REDIS_URL,
-  LOG_LEVEL: common.LOG_LEVEL,
+  ...queueProcess,
   RELAY_POLL_MS: integer(50, 60_000).default(1_000),
   RELAY_BATCH_SIZE: integer(1, 10_000).default(200),
-  QUEUE_PREFIX: common.QUEUE_PREFIX,
   /** Retry policy stamped on each job: attempts, and the first backoff (doubled each retry, with jitter). */
   JOB_ATTEMPTS: integer(1, 100).default(8),
   JOB_BACKOFF_MS: integer(10, 3_600_000).default(1_000),
   /** Published outbox rows older than this are deleted (in batches, once a minute); "0" keeps them. */
   OUTBOX_RETENTION: duration.default(7 * 86_400_000),
-  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
-  HOST: z.string().default("127.0.0.1"),
-  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("relay", config.REDIS_URL, config.QUEUE_PREFIX);
 const telemetry = await startTelemetry({ serviceName: "relay" });

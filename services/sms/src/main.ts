@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { common, integer, loadConfigOrExit, workerTuning, shutdownTimeout } from "@signup/config";
+import { integer, loadConfigOrExit, workerProcess } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { startMetricsServer, startTelemetry } from "@signup/telemetry";
@@ -9,20 +9,12 @@ import { smsUrl } from "./providers/sms-url.ts";
 import { startSmsWorker } from "./start-sms-worker.ts";
 
 const config = loadConfigOrExit("sms", {
-  ...shutdownTimeout,
-  DATABASE_URL: common.DATABASE_URL,
-  REDIS_URL: common.REDIS_URL,
-  LOG_LEVEL: common.LOG_LEVEL,
-  QUEUE_PREFIX: common.QUEUE_PREFIX,
-  ...workerTuning,
+  ...workerProcess,
   // Parsed here, so an unknown scheme or a malformed Twilio URL is listed with the other problems.
   SMS_URL: smsUrl,
   SMS_CONCURRENCY: integer(1, 200).default(20),
   SMS_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   PRODUCT_NAME: z.string().min(1).default("Signup Pipeline"),
-  /** The worker's /metrics and /healthz (0 turns them off); HOST is the address they listen on. */
-  HOST: z.string().default("127.0.0.1"),
-  METRICS_PORT: integer(0, 65_535).default(9464),
 });
 assertClusterPrefixOrExit("sms", config.REDIS_URL, config.QUEUE_PREFIX);
 const telemetry = await startTelemetry({ serviceName: "sms" });
