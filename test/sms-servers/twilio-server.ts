@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Fault, RecordedRequest } from "../idp-servers/harness.ts";
+import { type Fault, type RecordedRequest, type Reply, startContractServer } from "../idp-servers/harness.ts";
 
 /**
  * Twilio's Programmable Messaging API as documented, for contract and end-to-end tests:
@@ -10,7 +8,8 @@ import type { Fault, RecordedRequest } from "../idp-servers/harness.ts";
  * - wrong credentials → 401 `{code: 20003, message: "Authenticate"}`; To not E.164 → 400 21211 (the
  *   message quotes the number, as Twilio's does); To/From/Body missing → 400 21604/21603/21602;
  * - errors are Twilio's JSON `{code, message, more_info, status}`; other paths → 404 20404.
- * Faults (the IdP harness's kinds) apply to message requests, in the order they were added.
+ * It runs on the IdP contract servers' harness: the same request log and faults (on message
+ * requests, in the order they were added).
  */
 
 export type TwilioMessage = { sid: string; to: string; from: string; body: string; at: number };
@@ -39,8 +38,6 @@ export type TwilioServer = {
   close(): Promise<void>;
 };
 
-type Reply = { status: number; body: unknown; headers?: Record<string, string> };
-
 const e164 = /^\+[1-9]\d{1,14}$/;
 const messagesPath = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 
@@ -62,16 +59,6 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
   const accountSid = options.accountSid ?? `AC${hex(16)}`;
   const authToken = options.authToken ?? hex(16);
   const messages: TwilioMessage[] = [];
-  const requests: RecordedRequest[] = [];
-  const queue: Fault[] = [];
-  const faults: SmsFaults = {
-    add(fault, times = 1) {
-      for (let i = 0; i < times; i++) queue.push(fault);
-      return faults;
-    },
-    pending: () => queue.length,
-    clear: () => void queue.splice(0),
-  };
 
   function authorized(request: RecordedRequest, pathSid: string): boolean {
     const basic = /^Basic (.+)$/.exec(request.headers.authorization ?? "");
@@ -124,60 +111,33 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
     };
   }
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const rawBody = Buffer.concat(chunks).toString("utf8");
-      const method = req.method ?? "GET";
-      const match = messagesPath.exec(url.pathname);
-      const isMessage = method === "POST" && match !== null;
-      const request: RecordedRequest = {
-        method,
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        body: req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded") ? Object.fromEntries(new URLSearchParams(rawBody)) : undefined,
-        rawBody,
-        operation: isMessage ? "create" : undefined,
-        at: Date.now(),
-      };
-      requests.push(request);
-      if (!isMessage) return send(res, { status: 404, body: twilioError(404, 20404, `The requested resource ${url.pathname} was not found`) });
-
-      const fault = queue.shift();
-      if (fault?.type === "hang") return;
-      if (fault?.type === "rate-limit")
-        return send(res, { status: 429, body: defaultError(429, "Too Many Requests"), headers: { "retry-after": fault.retryAfter } });
-      if (fault?.type === "status") {
-        return send(res, {
-          status: fault.status,
-          body: fault.body ?? defaultError(fault.status, `scripted failure ${fault.status}`),
-          ...(fault.headers ? { headers: fault.headers } : {}),
-        });
-      }
-      const reply = authorized(request, decodeURIComponent(match[1] ?? ""))
-        ? createMessage(request)
-        : { status: 401, body: twilioError(401, 20003, "Authenticate") };
-      // "apply-then-hang": accepted (the SMS went out) but the answer is lost.
-      if (fault?.type === "apply-then-hang") return;
-      send(res, reply);
-    });
+  const contract = await startContractServer(new Map<string, TwilioMessage>(), {
+    classify: (method, path) => (method === "POST" && messagesPath.test(path) ? "create" : undefined),
+    handle(request) {
+      const match = messagesPath.exec(request.path);
+      if (request.method !== "POST" || !match) return { status: 404, body: twilioError(404, 20404, `The requested resource ${request.path} was not found`) };
+      return authorized(request, decodeURIComponent(match[1] ?? "")) ? createMessage(request) : { status: 401, body: twilioError(401, 20003, "Authenticate") };
+    },
+    // Twilio words its own 429; the harness's scripted statuses keep their own message.
+    errorBody: (status, message) => defaultError(status, status === 429 ? "Too Many Requests" : message),
   });
-
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const faults: SmsFaults = {
+    add(fault, times = 1) {
+      contract.faults.add("create", fault, times);
+      return faults;
+    },
+    pending: () => contract.faults.pending("create"),
+    clear: () => contract.faults.clear(),
+  };
   return {
-    url,
-    port,
+    url: contract.url,
+    port: contract.port,
     accountSid,
     authToken,
-    smsUrl: (from = "+15550000000") => `twilio://${accountSid}:${encodeURIComponent(authToken)}@${from}?base=${encodeURIComponent(url)}`,
+    smsUrl: (from = "+15550000000") => `twilio://${accountSid}:${encodeURIComponent(authToken)}@${from}?base=${encodeURIComponent(contract.url)}`,
     messages,
     faults,
-    requests,
+    requests: contract.requests,
     async waitForMessage(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -187,14 +147,6 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: contract.close,
   };
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  res.writeHead(reply.status, { ...reply.headers, "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(reply.body));
 }
