@@ -46,8 +46,15 @@ export function newQueuePrefix(redisUrl: string, label: string): QueuePrefix {
   return { prefix, drop: () => dropQueuePrefix(redisUrl, prefix) };
 }
 
+/**
+ * How the bench runs the services: the compiled build, as `pnpm start` and the image run it
+ * (`pnpm bench` builds first); SERVICE_RUNTIME=source measures the tsx runtime of the tests instead.
+ */
+export const benchRuntime = process.env.SERVICE_RUNTIME === "source" ? "source" : "dist";
+
 /** What every bench stack runs with: quiet logs (logging is not the subject) and no per-IP limit (one client IP sends everything). */
 export const benchEnv: Record<string, string> = {
+  SERVICE_RUNTIME: benchRuntime,
   LOG_LEVEL: "warn",
   RATE_LIMIT_PER_MINUTE: "0",
   // The relay wakes on NOTIFY; the poll is only its fallback, as in production.

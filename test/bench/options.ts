@@ -14,8 +14,12 @@ export type Sizes = {
   register: { total: number; warmup: number; concurrency: number; rounds: number };
   e2e: { total: number; concurrency: number } & Budget;
   slow: { total: number; concurrency: number; smtpDelayMs: number; idpDelayMs: number } & Budget;
-  /** `leadSeconds`: how long the background load runs before the first measured request. */
-  rate: { phases: Array<{ perSecond: number; seconds: number }>; busyLoad: number; leadSeconds: number };
+  /**
+   * `busyPerSecond`: the background's steady sign-up rate (each also verified), near what the
+   * pipeline completes here, so the workers stay busy while the API is not flooded by a closed
+   * loop; `leadSeconds`: how long it runs before the first measured request.
+   */
+  rate: { phases: Array<{ perSecond: number; seconds: number }>; busyLoad: number; busyPerSecond: number; leadSeconds: number };
   password: { total: number; concurrency: number };
 };
 
@@ -51,7 +55,7 @@ export function parseOptions(argv: string[]): Options {
         register: { total: 300, warmup: 50, concurrency: 50, rounds: 2 },
         e2e: { total: e2eTotal, concurrency: 50, registerSeconds: 30, graceSeconds: 15, drainSeconds: 30 },
         slow: { total: Math.min(e2eTotal, 60), concurrency: 50, smtpDelayMs: 200, idpDelayMs: 300, registerSeconds: 30, graceSeconds: 15, drainSeconds: 30 },
-        rate: { phases: [{ perSecond: 5, seconds: 4 }, { perSecond: 300, seconds: 2 }], busyLoad: Math.max(e2eTotal, 1_000), leadSeconds: 1 },
+        rate: { phases: [{ perSecond: 5, seconds: 4 }, { perSecond: 300, seconds: 2 }], busyLoad: Math.max(e2eTotal, 1_000), busyPerSecond: 80, leadSeconds: 1 },
         password: { total: 40, concurrency: 8 },
       }
     : {
@@ -59,7 +63,7 @@ export function parseOptions(argv: string[]): Options {
         e2e: { total: e2eTotal, concurrency: 50, registerSeconds: 180, graceSeconds: 30, drainSeconds: 90 },
         // Delays cap each worker at (jobs in flight / delay): provisioning and mail may drain well after the load.
         slow: { total: Math.min(e2eTotal, 2_000), concurrency: 50, smtpDelayMs: 200, idpDelayMs: 300, registerSeconds: 120, graceSeconds: 40, drainSeconds: 120 },
-        rate: { phases: [{ perSecond: 5, seconds: 20 }, { perSecond: 300, seconds: 10 }], busyLoad: e2eTotal, leadSeconds: 3 },
+        rate: { phases: [{ perSecond: 5, seconds: 20 }, { perSecond: 300, seconds: 10 }], busyLoad: e2eTotal, busyPerSecond: 50, leadSeconds: 3 },
         password: { total: 500, concurrency: 8 },
       };
   return { quick, runs: runNames.filter((name) => only.length === 0 || only.includes(name)), sizes, argv };

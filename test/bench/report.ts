@@ -1,3 +1,4 @@
+import { benchRuntime } from "./bench-env.ts";
 import type { Machine } from "./machine.ts";
 import type { Options, RunName } from "./options.ts";
 import { e2eSection, machineSection, passwordSection, rateSection, registerSection, resourcesSection, usageOf } from "./report-sections.ts";
@@ -92,7 +93,7 @@ export function renderReport(input: { machine: Machine; options: Options; result
     "",
     `\`${command}\` started ${input.startedAt.toISOString()} and took ${input.seconds.toFixed(0)} s. Runs: ${input.options.runs.join(", ")}${input.options.quick ? " (quick sizes: a smoke run, not figures to compare)" : ""}.`,
     "Every run has a database of its own (created empty, then migrated) and a BullMQ prefix of its own; services run as",
-    `separate processes as in production (${process.env.SERVICE_RUNTIME === "dist" ? "the compiled dist/ build" : "from the TypeScript sources through tsx, as in the tests"}),`,
+    `separate processes as in production (${benchRuntime === "dist" ? "the compiled dist/ build with the heap caps of `pnpm start`, workers at a lower CPU priority than the API" : "from the TypeScript sources through tsx, as in the tests"}),`,
     "the load from separate processes; everything on 127.0.0.1.",
     "",
     ...machineSection(machine),

@@ -23,7 +23,7 @@ export type E2eFigures = {
   usage: Usage;
   series: QueueSeries;
 };
-export type RateFigures = { rate: RateResult; busyThroughout: boolean; usage: Usage; series: QueueSeries };
+export type RateFigures = { rate: RateResult; busyPerSecond: number; busyThroughout: boolean; usage: Usage; series: QueueSeries };
 
 type Pipeline = { stack: Stack; db: BenchDatabase; smtpPort: number; scim: ScimServer | undefined; prefix: string };
 type Slow = { idpDelayMs: number; total: number };
@@ -58,7 +58,7 @@ async function withPipeline<T>(ctx: BenchContext, label: string, slow: Slow | un
   });
 }
 
-function e2eLoad(ctx: BenchContext, label: string, pipeline: Pipeline, total: number, concurrency: number, smtpDelayMs: number, budget: Budget): LoadProcess<E2eResult> {
+function e2eLoad(ctx: BenchContext, label: string, pipeline: Pipeline, total: number, concurrency: number, smtpDelayMs: number, budget: Budget, registerPerSecond?: number): LoadProcess<E2eResult> {
   const now = Date.now();
   const config: E2eConfig = {
     mode: "e2e",
@@ -70,6 +70,7 @@ function e2eLoad(ctx: BenchContext, label: string, pipeline: Pipeline, total: nu
     concurrency,
     inviteEvery: 10,
     emailPrefix: label,
+    ...(registerPerSecond === undefined ? {} : { registerPerSecond }),
     registerUntilMs: now + budget.registerSeconds * 1_000,
     deadlineMs: now + (budget.registerSeconds + budget.graceSeconds) * 1_000,
     lingerMs: (budget.graceSeconds + budget.drainSeconds + 120) * 1_000,
@@ -130,12 +131,12 @@ function countByExternalId(scim: ScimServer): Map<string, number> {
   return counts;
 }
 
-/** Run 4: register latency at fixed rates, measured by a second client while run 2's load keeps the pipeline busy. */
+/** Run 4: register latency at fixed rates, measured by a second client while a paced load of run 2's kind keeps the pipeline busy. */
 export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigures> {
   return withPipeline(ctx, "rate", undefined, async (pipeline) => {
     const phases = sizes.rate.phases.map((p) => `${p.perSecond}/s for ${p.seconds} s`).join(", then ");
-    ctx.log(`rate: ${sizes.rate.busyLoad} sign-ups in the background (as run 2), and register at ${phases} on the side`);
-    const busy = e2eLoad(ctx, "rate-busy", pipeline, sizes.rate.busyLoad, sizes.e2e.concurrency, 0, sizes.e2e);
+    ctx.log(`rate: sign-ups at ${sizes.rate.busyPerSecond}/s in the background (each verified, as in run 2), and register at ${phases} on the side`);
+    const busy = e2eLoad(ctx, "rate-busy", pipeline, sizes.rate.busyLoad, sizes.e2e.concurrency, 0, sizes.e2e, sizes.rate.busyPerSecond);
     let probe: LoadProcess<RateResult> | undefined;
     const sampler = startSampler({
       track: () => [...stackProcesses(pipeline.stack), ...loadPids(busy, probe)],
@@ -154,6 +155,6 @@ export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigu
     for (const phase of value.rate.phases) {
       ctx.log(`rate: ${phase.perSecond}/s → p50 ${phase.latency.p50.toFixed(0)} ms, p99 ${phase.latency.p99.toFixed(0)} ms (${phase.ok}/${phase.sent} accepted)`);
     }
-    return { ...value, usage, series: sampler.series };
+    return { ...value, busyPerSecond: sizes.rate.busyPerSecond, usage, series: sampler.series };
   });
 }

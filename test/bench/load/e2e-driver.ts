@@ -82,6 +82,7 @@ export async function e2eLoad(config: E2eConfig): Promise<E2eResult> {
     // Each of the `concurrency` slots verifies a mailed address if one is waiting (as a person
     // who just got the mail would), else registers the next address, else waits for mail.
     const slot = async () => {
+      const paced = () => config.registerPerSecond === undefined || nextRegister < ((Date.now() - startedAt) / 1_000) * config.registerPerSecond;
       const registering = () => nextRegister < config.total && Date.now() < config.registerUntilMs;
       while (Date.now() < config.deadlineMs && (registering() || verified + verifyFailed < nextRegister - notAccepted.length)) {
         watcher.scan();
@@ -91,7 +92,7 @@ export async function e2eLoad(config: E2eConfig): Promise<E2eResult> {
           if (answer.status === 200) verified++;
           else verifyFailed++;
           verifiesDoneAt = Date.now();
-        } else if (registering()) {
+        } else if (registering() && paced()) {
           const email = emails[nextRegister++] ?? "";
           const answer = await timed(registerMs, client.send("POST", `${config.apiUrl}/account/register`, { email }));
           if (answer.status !== 202) notAccepted.push(email);

@@ -46,6 +46,8 @@ export type E2eConfig = {
   concurrency: number;
   inviteEvery: number;
   emailPrefix: string;
+  /** At most this many new sign-ups per second (a steady front-end); unset: as fast as the slots go. */
+  registerPerSecond?: number;
   /** Epoch ms: no new register after this (so what was registered can still be verified)... */
   registerUntilMs: number;
   /** ...and nothing at all after this. */
