@@ -32,13 +32,14 @@ export type ServiceProcess = {
 export type ServiceRuntime = "source" | "dist";
 
 /**
- * V8's default heap sizing lets an idle-looking service grow to 200-280 MB under load (a 32 MB
- * young generation, an old generation collected late). Their live data is a few tens of MB, so
- * these caps keep each service near 100-130 MB at load for a few per cent more GC time
- * (measured in `pnpm bench`). The image sets the same in NODE_OPTIONS; the tsx runtime of the
- * tests, which also holds a compiler, runs without them.
+ * V8's default heap sizing lets a service grow to 200-280 MB under load (a 32 MB young generation,
+ * an old generation collected late). Their live data is a few tens of MB (the API's most, with
+ * its password list), so these caps keep each near 100-135 MB at load. Tighter caps cost more
+ * than they save: at 64 MB the API spent most of its time collecting garbage, at 96/4 MB ~20 %
+ * more CPU per sign-up (measured in `pnpm bench`). The image sets the same in NODE_OPTIONS; the
+ * tsx runtime of the tests, which also holds a compiler, runs without them.
  */
-export const serviceHeapFlags = ["--max-old-space-size=96", "--max-semi-space-size=4"] as const;
+export const serviceHeapFlags = ["--max-old-space-size=128", "--max-semi-space-size=8"] as const;
 
 /**
  * On one machine the API answers people while the rest work through queues: the background
