@@ -8,6 +8,7 @@ export * from "./outbox-dead-letters.ts";
 export * from "./inbox.ts";
 export * from "./email.ts";
 export * from "./retry.ts";
+export * from "./batch.ts";
 export * from "./row-from.ts";
 export { insertRowWhere } from "./insert-where.ts";
 // Services build queries with these, from this package only, so the whole workspace shares one

@@ -106,4 +106,35 @@ describe("verification mail over real SMTP", () => {
     expect(mail.html).toContain("Research &amp; &lt;Development&gt;");
     expect(await notifyTeamJoined(event, deps)).toEqual({ outcome: "skipped", reason: "already_sent" });
   });
+  // The bookkeeping is batched across the mails in flight (send-once.ts): many handlers at once
+  // must still each send and record once, and a replay of any of them must skip.
+  it("records each of 40 concurrent mails once, with its own audit entry, and skips every replay", async () => {
+    const events = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const id = randomUUID();
+        await database.sql`insert into users (id, email, email_normalized, status, correlation_id) values (${id}, ${`${id}@example.com`}, ${`${id}@example.com`}, 'pending', ${id})`;
+        return UserRegistered.create({ userId: id }, { correlationId: id });
+      }),
+    );
+    // Each event twice at once, as two deliveries racing, then every one again.
+    const first = await Promise.all([...events, ...events].map((event) => sendVerification(event, deps)));
+    expect(first.filter((r) => r.outcome === "done").length).toBeGreaterThanOrEqual(40);
+    const replay = await Promise.all(events.map((event) => sendVerification(event, deps)));
+    expect(replay.every((r) => r.outcome === "skipped" && r.reason === "already_sent")).toBe(true);
+
+    const ids = events.map((e) => e.id);
+    const inbox = await database.sql`select event_id from processed_events where consumer = 'mailer' and event_id = any(${ids}::uuid[])`;
+    const audits = await database.sql<{ event_id: string; user_id: string; correlation_id: string }[]>`
+      select event_id, user_id, correlation_id from audit_log where action = 'verification.sent' and event_id = any(${ids}::uuid[])`;
+    const intents = await database.sql`select event_id from mail_intents where event_id = any(${ids}::uuid[])`;
+    expect(inbox).toHaveLength(40);
+    expect(intents).toHaveLength(40);
+    expect(audits).toHaveLength(40);
+    for (const event of events) {
+      const entry = audits.find((a) => a.event_id === event.id);
+      expect(entry?.user_id).toBe(event.data.userId);
+      expect(entry?.correlation_id).toBe(event.correlationId);
+    }
+    for (const event of events) expect(smtp.mails.filter((m) => m.to.includes(`${event.data.userId}@example.com`)).length).toBeGreaterThanOrEqual(1);
+  });
 });
