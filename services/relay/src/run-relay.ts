@@ -7,8 +7,12 @@ export type RelayLoop = { stop(): Promise<void> };
 /**
  * Drains the outbox whenever Postgres notifies a commit, and polls as a fallback (a notification
  * is lost while the LISTEN connection is down). Failures back off exponentially up to 5 s.
+ * Under load every commit notifies, so taking each at once would publish batches of one or two
+ * events, each costing a transaction and a Redis round trip: after a batch that was not full the
+ * relay lets `gatherMs` pass before the next, so a busy outbox goes out in batches, while the
+ * first event after a quiet spell still goes at once.
  */
-export function runRelay(deps: RelayDeps & { sql: postgres.Sql; pollMs: number; logger: Logger }): RelayLoop {
+export function runRelay(deps: RelayDeps & { sql: postgres.Sql; pollMs: number; gatherMs: number; logger: Logger }): RelayLoop {
   let stopped = false;
   let wake: (() => void) | undefined;
   let failures = 0;
@@ -36,6 +40,7 @@ export function runRelay(deps: RelayDeps & { sql: postgres.Sql; pollMs: number; 
         failures = 0;
         if (count > 0) {
           deps.logger.debug({ count }, "published outbox events");
+          if (count < deps.batchSize && deps.gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, deps.gatherMs));
           continue; // there may be more
         }
         await sleep(deps.pollMs);
