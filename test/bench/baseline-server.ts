@@ -44,7 +44,7 @@ async function register(email: string): Promise<void> {
     await tx`insert into sign_ups (id, client_token_hash, email_address, email_normalized, correlation_id) values (${signUpId}, ${clientTokenHash}, ${email}, ${normalized}, ${correlationId}) returning ${signUpColumns}`;
     await tx`insert into audit_log (actor, action, correlation_id, data) values ('public', 'sign_up.created', ${correlationId}, ${signUpData}::jsonb)`;
     // settle: who owns the address; nobody, so recordUser writes the user and UserRegistered.
-    await tx`select id, status from users where email_normalized = ${normalized}`;
+    await tx`select id, status, correlation_id from users where email_normalized = ${normalized}`;
     const userId = randomUUID();
     await tx`insert into users (id, email, email_normalized, username, first_name, last_name, password_hash, metadata, status, email_verified_at, correlation_id)
       values (${userId}, ${email}, ${normalized}, ${null}, ${null}, ${null}, ${null}, ${"{}"}::jsonb, 'pending', ${null}, ${correlationId})

@@ -1,6 +1,6 @@
-import { appendAudit, eq, type Executor, rowFrom, signUps, sql, users } from "@signup/db";
+import { auditInsertWhere, eq, type Executor, rowFrom, signUps, sql, users } from "@signup/db";
 import type { SignupFields } from "../account/signup-fields.ts";
-import { activateUser } from "../account/activate-user.ts";
+import { activationCtes, correlationOf } from "../account/activate-user.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
 import { recordUserCtes } from "./record-user.ts";
 
@@ -18,9 +18,10 @@ export type SettleContext = { fields: SignupFields; requestId: string };
 export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): Promise<SignUpRow> {
   if (row.status !== "missing_requirements") return row;
   let next = row;
+  let owner: Owner | undefined;
   if (next.emailNormalized) {
-    const owner = await addressOwner(tx, next.emailNormalized);
-    if (!next.ownsUser) next = { ...next, ...owner };
+    owner = await addressOwner(tx, next.emailNormalized);
+    if (!next.ownsUser) next = { ...next, userId: owner.userId, emailTaken: owner.emailTaken };
   }
   if (next.phoneNumber) next = { ...next, phoneTaken: await phoneHeldByAnother(tx, next.phoneNumber, next.userId) };
 
@@ -29,24 +30,26 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): 
   let saved = await save(tx, next, record, ctx);
   if (record && !saved.ownsUser) {
     // A concurrent sign-up recorded the address first: continue (or be refused by) that account.
-    saved = await save(tx, { ...saved, ...(await addressOwner(tx, saved.emailNormalized!)) }, false, ctx);
+    owner = await addressOwner(tx, saved.emailNormalized!);
+    saved = await save(tx, { ...saved, userId: owner.userId, emailTaken: owner.emailTaken }, false, ctx);
   }
   next = saved;
 
   const proved = next.emailVerifiedAt !== null && (next.phoneNumber === null || next.phoneVerifiedAt !== null);
   if (ready && proved && next.userId && !next.emailTaken && !next.phoneTaken) {
     // The person behind this sign-up proved the address: its account (its own, or a pending one
-    // it continues) becomes active, and EmailVerified is written if it was not yet.
-    await activateUser(tx, next.userId, { requestId: ctx.requestId, method: "sign_up" });
-    // A number joins the account only once proved, so a pending sign-up never blocks it for another.
+    // it continues) becomes active, EmailVerified is written if it was not yet, and the sign-up
+    // completes, in one statement. A number joins the account only once proved, so a pending
+    // sign-up never blocks it for another.
     if (next.phoneNumber) await tx.update(users).set({ phoneNumber: next.phoneNumber }).where(eq(users.id, next.userId));
-    await appendAudit(tx, { actor: "user", action: "sign_up.completed", userId: next.userId, correlationId: next.correlationId, data: { signUpId: next.id } });
-    const [completed] = await tx
-      .update(signUps)
-      .set({ status: "complete", completedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(eq(signUps.id, next.id))
-      .returning();
-    return completed ?? next;
+    const correlationId = owner?.userId === next.userId ? owner.correlationId : await correlationOf(tx, next.userId);
+    if (correlationId === undefined) throw new Error("the sign-up's account vanished while completing");
+    const rows = await tx.execute<Record<string, unknown>>(sql`
+      with ${activationCtes({ id: next.userId, correlationId }, { requestId: ctx.requestId, method: "sign_up" })},
+      completed_audit as (${auditInsertWhere({ actor: "user", action: "sign_up.completed", userId: next.userId, correlationId: next.correlationId, data: { signUpId: next.id } }, sql`true`)}),
+      completed as (update ${signUps} set status = 'complete', completed_at = now(), updated_at = now() where id = ${next.id} returning *)
+      select * from completed`);
+    return rows[0] ? rowFrom(signUps, rows[0]) : next;
   }
   return next;
 }
@@ -72,7 +75,13 @@ async function phoneHeldByAnother(tx: Executor, phoneNumber: string, ownUserId: 
   return holder !== undefined && holder.id !== ownUserId;
 }
 
-async function addressOwner(tx: Executor, emailNormalized: string): Promise<Pick<SignUpRow, "userId" | "emailTaken">> {
-  const [owner] = await tx.select({ id: users.id, status: users.status }).from(users).where(eq(users.emailNormalized, emailNormalized));
-  return { userId: owner?.id ?? null, emailTaken: owner?.status === "active" };
+/** Who holds the address; the correlation id is what its EmailVerified will carry on completion. */
+type Owner = Pick<SignUpRow, "userId" | "emailTaken"> & { correlationId: string | undefined };
+
+async function addressOwner(tx: Executor, emailNormalized: string): Promise<Owner> {
+  const [owner] = await tx
+    .select({ id: users.id, status: users.status, correlationId: users.correlationId })
+    .from(users)
+    .where(eq(users.emailNormalized, emailNormalized));
+  return { userId: owner?.id ?? null, emailTaken: owner?.status === "active", correlationId: owner?.correlationId };
 }
