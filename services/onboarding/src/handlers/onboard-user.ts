@@ -1,5 +1,5 @@
 import type { EventOf } from "@signup/contracts";
-import { and, appendAudit, claimEvent, type Database, eq, gt, invites, sql, users } from "@signup/db";
+import { appendAudit, auditInsertWhere, type Database, invites, processedEvents, rowFrom, sql, users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import { joinTeams } from "./join-teams.ts";
 
@@ -13,17 +13,28 @@ export const ONBOARDING = "onboarding";
  * delivered to a second worker) finds the inbox row and changes nothing.
  */
 export async function onboardUser(event: Event, deps: { db: Database }): Promise<HandlerResult> {
+  const userId = event.data.userId;
+  const base = { actor: "onboarding", userId, correlationId: event.correlationId, eventId: event.id };
   return deps.db.transaction(async (tx) => {
-    if (!(await claimEvent(tx, ONBOARDING, event.id))) return { outcome: "skipped", reason: "already_processed" };
-    const [user] = await tx.select().from(users).where(eq(users.id, event.data.userId));
-    if (!user) return { outcome: "skipped", reason: "user_not_found" };
-
-    const pending = await tx
-      .delete(invites)
-      .where(and(eq(invites.emailNormalized, user.emailNormalized), gt(invites.expiresAt, sql`now()`)))
-      .returning();
-    const base = { actor: "onboarding", userId: user.id, correlationId: event.correlationId, eventId: event.id };
-    await joinTeams(tx, user.id, pending, base);
+    // One statement for what every onboarding does: claim the event, find the user, take its
+    // pending invites and, when there are none (most sign-ups), write the "onboarded" entry too.
+    const claim = tx
+      .insert(processedEvents)
+      .values({ consumer: ONBOARDING, eventId: event.id })
+      .onConflictDoNothing()
+      .returning({ eventId: processedEvents.eventId });
+    const [row] = await tx.execute<{ claimed: boolean; found: boolean; invites: Array<Record<string, unknown>> }>(sql`
+      with claimed as (${claim.getSQL()}),
+      member as (select id, email_normalized from ${users} where id = ${userId} and exists (select 1 from claimed)),
+      pending as (delete from ${invites} where email_normalized = (select email_normalized from member) and expires_at > now() returning *),
+      onboarded as (${auditInsertWhere({ ...base, action: "user.onboarded", data: { teamsJoined: 0 } }, sql`exists (select 1 from member) and not exists (select 1 from pending)`)})
+      select exists (select 1 from claimed) as claimed, exists (select 1 from member) as found,
+        coalesce((select json_agg(pending) from pending), '[]'::json) as invites`);
+    if (!row?.claimed) return { outcome: "skipped", reason: "already_processed" };
+    if (!row.found) return { outcome: "skipped", reason: "user_not_found" };
+    const pending = row.invites.map((raw) => rowFrom(invites, raw));
+    if (pending.length === 0) return { outcome: "done", teamsJoined: 0 };
+    await joinTeams(tx, userId, pending, base);
     await appendAudit(tx, { ...base, action: "user.onboarded", data: { teamsJoined: pending.length } });
     return { outcome: "done", teamsJoined: pending.length };
   });
