@@ -1,9 +1,18 @@
+import { availableParallelism } from "node:os";
 import { hash } from "@node-rs/argon2";
+import pLimit from "p-limit";
 
 // Algorithm.Argon2id; the package ships it as a const enum, which isolated modules cannot import.
 const ARGON2ID = 2;
 
+/**
+ * Hashes run on libuv's threads, four by default. Each holds its 19 MiB of memory while it runs,
+ * and more hashes at once than cores buy no throughput, only memory (and every hash waits longer):
+ * one per core (ARGON2_CONCURRENCY to change it).
+ */
+const hashes = pLimit(Number(process.env.ARGON2_CONCURRENCY) || availableParallelism());
+
 /** OWASP's argon2id minimum (m=19 MiB, t=2, p=1); done in the API before anything else sees it. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  return hashes(() => hash(password, { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 }));
 }
