@@ -14,7 +14,8 @@ export function smtpSender(smtpUrl: string, from: string, options: { poolSize?: 
   return {
     async send(mail) {
       try {
-        await transport.sendMail({ ...mail, from });
+        // Quoted-printable named up front: otherwise nodemailer scans every part to choose.
+        await transport.sendMail({ ...mail, from, textEncoding: "quoted-printable" });
       } catch (error) {
         const code = (error as { responseCode?: number }).responseCode;
         if (code !== undefined && code >= 500) throw new PermanentError(`SMTP ${code}: ${(error as Error).message}`);

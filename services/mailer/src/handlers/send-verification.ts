@@ -1,8 +1,9 @@
-import { eq, signUps, users, verificationTokens } from "@signup/db";
+import { eq, signUps, users } from "@signup/db";
 import type { AnyEvent, EventOf } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import { generateCode, generateToken, hashCode, hashToken } from "@signup/tokens";
 import type { MailerDeps } from "../mail-deps.ts";
+import { mailerStore } from "../store.ts";
 import { alreadySent, sendOnce } from "./send-once.ts";
 
 const humanDuration = (ms: number) => {
@@ -29,7 +30,7 @@ export async function issueAndSend(
   const token = generateToken();
   const code = generateCode();
   const expiresAt = to.expiresAt ?? new Date(Date.now() + settings.tokenTtlMs);
-  await db.insert(verificationTokens).values({
+  await mailerStore(db).insertToken({
     userId: to.userId,
     signUpId: to.signUpId,
     tokenHash: hashToken(token),
@@ -67,7 +68,7 @@ export async function sendVerification(event: AsksForVerification, deps: MailerD
 /** A sign-up asked to verify a new address (EmailVerificationPrepared). */
 export async function sendSignUpVerification(event: EventOf<"EmailVerificationPrepared">, deps: MailerDeps): Promise<HandlerResult> {
   if (await alreadySent(deps.db, event.id)) return { outcome: "skipped", reason: "already_sent" };
-  const [signUp] = await deps.db.select().from(signUps).where(eq(signUps.id, event.data.signUpId));
+  const signUp = await mailerStore(deps.db).signUp(event.data.signUpId);
   if (!signUp?.emailAddress) return { outcome: "skipped", reason: "sign_up_not_found" };
   if (signUp.status !== "missing_requirements" || signUp.emailVerifiedAt) return { outcome: "skipped", reason: "already_verified" };
   return issueAndSend(event, deps, {
