@@ -19,7 +19,7 @@ export async function markEmailVerified(
       .set({ emailVerifiedAt: sql`coalesce(${signUps.emailVerifiedAt}, now())`, updatedAt: sql`now()` })
       .where(eq(signUps.id, spent.signUpId))
       .returning();
-    if (row) return settle(tx, row, ctx);
+    if (row) return settle(tx, row, ctx, { proved: true });
   }
   if (spent.userId) await activateUser(tx, spent.userId, { requestId: ctx.requestId, method: ctx.method });
   return null;

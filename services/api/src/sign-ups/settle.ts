@@ -15,7 +15,7 @@ export type SettleContext = { fields: SignupFields; requestId: string };
  * was taken except columns no answer shows. Steps 1 and 2 run the same statements whoever owns the
  * address (a lookup, then one statement), so timing does not tell a taken address from a new one.
  */
-export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): Promise<SignUpRow> {
+export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext, options: { proved?: boolean } = {}): Promise<SignUpRow> {
   if (row.status !== "missing_requirements") return row;
   let next = row;
   let owner: Owner | undefined;
@@ -27,7 +27,11 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext): 
 
   const ready = missingFields(next, ctx.fields).length === 0;
   const record = ready && !next.userId && !next.emailTaken;
-  let saved = await save(tx, next, record, ctx);
+  // `proved`: the caller has just spent a link or code sent to the address, so whether the address
+  // is taken is no secret to it, and a save that would change nothing can be left out. Everywhere
+  // else the save runs whatever it changes, so the statements never depend on the owner.
+  const unchanged = !record && next.userId === row.userId && next.emailTaken === row.emailTaken && next.phoneTaken === row.phoneTaken;
+  let saved = options.proved && unchanged ? next : await save(tx, next, record, ctx);
   if (record && !saved.ownsUser) {
     // A concurrent sign-up recorded the address first: continue (or be refused by) that account.
     owner = await addressOwner(tx, saved.emailNormalized!);
