@@ -38,12 +38,27 @@ describe("batched", () => {
     expect(batches).toEqual([[1], [2, 3], [4]]);
   });
 
-  it("fails every call of a failed batch, and the next batch runs afresh", async () => {
+  it("runs each call of a failed batch alone, so only the bad one fails", async () => {
+    const batches: string[][] = [];
+    const strict = batched(
+      async (items: string[]) => {
+        batches.push(items);
+        if (items.includes("bad")) throw new Error("violates a foreign key");
+        return items.map((s) => s.toUpperCase());
+      },
+      { maxSize: 10 },
+    );
+    const results = await Promise.allSettled(["a", "bad", "b"].map(strict));
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : r.reason.message))).toEqual(["A", "violates a foreign key", "B"]);
+    expect(batches).toEqual([["a", "bad", "b"], ["a"], ["bad"], ["b"]]);
+  });
+
+  it("fails a call whose statement fails alone, and the next batch runs afresh", async () => {
     let calls = 0;
     const flaky = batched(
       async (items: string[]) => {
         calls++;
-        if (calls === 1) throw new Error("connection lost");
+        if (calls <= 3) throw new Error("connection lost");
         return items.map((s) => s.toUpperCase());
       },
       { maxSize: 10 },
@@ -54,7 +69,7 @@ describe("batched", () => {
   });
 
   it("refuses a run that answers the wrong number of items", async () => {
-    const wrong = batched(async (_items: number[]) => [1], { maxSize: 10 });
-    await expect(Promise.all([wrong(1), wrong(2)])).rejects.toThrow(/a batch of 2 got 1 answers/);
+    const wrong = batched(async (_items: number[]): Promise<number[]> => [], { maxSize: 10 });
+    await expect(Promise.all([wrong(1), wrong(2)])).rejects.toThrow(/a batch of 1 got 0 answers/);
   });
 });

@@ -2,9 +2,10 @@
  * Group commit for statements that many concurrent jobs run alike: each call joins the next batch
  * and gets its own answer once that batch's one statement has run. Nothing waits on a timer: the
  * calls made in the same turn of the event loop go together, and while a batch is in flight the
- * next one gathers, so batches are one call when idle and grow with the load. A failed batch
- * fails every call in it (each job then retries as if its own statement had failed), so this
- * keeps whatever idempotency the statement has.
+ * next one gathers, so batches are one call when idle and grow with the load. When a batch fails,
+ * each of its calls runs again alone, so one bad item (a row whose parent was deleted meanwhile)
+ * fails only its own job, never its neighbours'; a call that fails alone fails as if the batch
+ * had not existed, so this keeps whatever idempotency the statement has.
  */
 export type Batched<I, O> = (item: I) => Promise<O>;
 
@@ -17,19 +18,23 @@ export function batched<I, O>(run: (items: I[]) => Promise<O[]>, options: { maxS
   let inFlight = 0;
   let scheduled = false;
 
+  const runBatch = async (batch: Array<Pending<I, O>>): Promise<void> => {
+    const answers = await run(batch.map((p) => p.item));
+    if (answers.length !== batch.length) throw new Error(`a batch of ${batch.length} got ${answers.length} answers`);
+    for (const [i, p] of batch.entries()) p.resolve(answers[i] as O);
+  };
+  const runAlone = (p: Pending<I, O>) => runBatch([p]).catch(p.reject);
+
   const flush = () => {
     scheduled = false;
     while (queue.length > 0 && inFlight < maxInFlight) {
       const batch = queue.slice(0, options.maxSize);
       queue = queue.slice(batch.length);
       inFlight++;
-      run(batch.map((p) => p.item))
-        .then((answers) => {
-          if (answers.length !== batch.length) throw new Error(`a batch of ${batch.length} got ${answers.length} answers`);
-          for (const [i, p] of batch.entries()) p.resolve(answers[i] as O);
-        })
-        .catch((error: unknown) => {
-          for (const p of batch) p.reject(error);
+      runBatch(batch)
+        .catch(async (error: unknown) => {
+          if (batch.length === 1) return batch[0]?.reject(error);
+          for (const p of batch) await runAlone(p);
         })
         .finally(() => {
           inFlight--;
