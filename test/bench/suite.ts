@@ -4,7 +4,7 @@
 //   1 register   the API alone against a bare fastify + postgres.js route doing the same SQL
 //   2 e2e        sign-ups pushed through every stage (registered → provisioned → mailed → verified → onboarded)
 //   3 slow       the same with an SMTP server taking 200 ms per mail and an IdP (SCIM) 300 ms per request
-//   4 rate       register latency at 5/s and 300/s (open loop) while a steady 80 sign-ups/s (as run 2's) keep the pipeline busy
+//   4 rate       register latency at 5/s and 300/s (open loop) while a steady 50 sign-ups/s (as run 2's) keep the pipeline busy
 //   5 password   sign-ups with argon2id passwords beside the bare hash rate
 // and, throughout, CPU and RSS of every process. Writes bench/results/<date>-<commit>.md (+ .svg).
 //   pnpm bench [--quick] [--only register|e2e|slow|rate|password[,...]] [--signups N]
@@ -80,7 +80,7 @@ try {
   const panels: Panel[] = [
     ...(results.e2e ? [{ title: `2. ${results.e2e.title}: ${results.e2e.sent} sign-ups`, series: results.e2e.series }] : []),
     ...(results.slow ? [{ title: `3. ${results.slow.title}: ${results.slow.sent} sign-ups`, series: results.slow.series }] : []),
-    ...(results.rate ? [{ title: "4. fixed-rate probe beside 80 sign-ups/s in the background (stopped after the probe)", series: results.rate.series }] : []),
+    ...(results.rate ? [{ title: "4. fixed-rate probe beside 50 sign-ups/s in the background (stopped after the probe)", series: results.rate.series }] : []),
   ];
   const svgName = panels.length > 0 ? `${name}.svg` : undefined;
   if (svgName) writeFileSync(join(dir, svgName), queueChart(panels));
