@@ -19,7 +19,7 @@ import { HttpError } from "../http-error.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
 import { issueClientToken } from "./client-token.ts";
 import { copyProfileToUser } from "./record-user.ts";
-import { settle, type SettleContext } from "./settle.ts";
+import { ownerLookup, settle, type SettleContext } from "./settle.ts";
 import { redeemTicket } from "./ticket.ts";
 
 /** A step's fields, validated, the password already hashed. */
@@ -98,11 +98,17 @@ export async function createSignUp(
     correlationId,
     data: { signUpId: id, ...(invite ? { strategy: "ticket" } : {}) },
   });
+  // And, with an address, who holds it: settle's first question, answered in the same round trip.
+  const emailNormalized = emailAddress === undefined ? undefined : normalizeEmail(emailAddress);
   const [raw] = await tx.execute<Record<string, unknown>>(
-    sql`with created as (${insert.returning().getSQL()}), audited as (${audit.getSQL()}) select * from created`,
+    emailNormalized === undefined
+      ? sql`with created as (${insert.returning().getSQL()}), audited as (${audit.getSQL()}) select * from created`
+      : sql`with created as (${insert.returning().getSQL()}), audited as (${audit.getSQL()}), ${ownerLookup.cte(emailNormalized)}
+          select created.*, ${ownerLookup.columns} from created`,
   );
   if (!raw) throw new Error("insert returned nothing");
   const row = rowFrom(signUps, raw);
+  const owner = emailNormalized === undefined ? undefined : ownerLookup.read(raw);
   if (invite) {
     await appendAudit(tx, {
       actor: "public",
@@ -112,7 +118,7 @@ export async function createSignUp(
       data: { signUpId: row.id, inviteId: invite.inviteId },
     });
   }
-  return { row: await settle(tx, row, { ...ctx, requestId: ctx.requestId }), clientToken: token };
+  return { row: await settle(tx, row, { ...ctx, requestId: ctx.requestId }, owner ? { owner } : {}), clientToken: token };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { auditInsertWhere, eq, type Executor, rowFrom, signUps, sql, users } from "@signup/db";
+import { auditInsertWhere, eq, type Executor, rowFrom, signUps, sql, type SQL, users } from "@signup/db";
 import type { SignupFields } from "../account/signup-fields.ts";
 import { activationCtes, correlationOf } from "../account/activate-user.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
@@ -15,12 +15,13 @@ export type SettleContext = { fields: SignupFields; requestId: string };
  * was taken except columns no answer shows. Steps 1 and 2 run the same statements whoever owns the
  * address (a lookup, then one statement), so timing does not tell a taken address from a new one.
  */
-export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext, options: { proved?: boolean } = {}): Promise<SignUpRow> {
+export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext, options: { proved?: boolean; owner?: Owner } = {}): Promise<SignUpRow> {
   if (row.status !== "missing_requirements") return row;
   let next = row;
   let owner: Owner | undefined;
   if (next.emailNormalized) {
-    owner = await addressOwner(tx, next.emailNormalized);
+    // `owner`: the caller looked the address up in its own statement (ownerLookup), as a new sign-up does.
+    owner = options.owner ?? (await addressOwner(tx, next.emailNormalized));
     if (!next.ownsUser) next = { ...next, userId: owner.userId, emailTaken: owner.emailTaken };
   }
   if (next.phoneNumber) next = { ...next, phoneTaken: await phoneHeldByAnother(tx, next.phoneNumber, next.userId) };
@@ -80,7 +81,22 @@ async function phoneHeldByAnother(tx: Executor, phoneNumber: string, ownUserId: 
 }
 
 /** Who holds the address; the correlation id is what its EmailVerified will carry on completion. */
-type Owner = Pick<SignUpRow, "userId" | "emailTaken"> & { correlationId: string | undefined };
+export type Owner = Pick<SignUpRow, "userId" | "emailTaken"> & { correlationId: string | undefined };
+
+/**
+ * The address owner's lookup as a CTE named `owner`, for a statement that also writes (a new
+ * sign-up's insert), and how to read its columns back (`owner_id`, `owner_status`,
+ * `owner_correlation_id`) from that statement's row.
+ */
+export const ownerLookup = {
+  cte: (emailNormalized: string): SQL => sql`owner as (select id, status, correlation_id from ${users} where email_normalized = ${emailNormalized})`,
+  columns: sql`(select id from owner) as owner_id, (select status from owner) as owner_status, (select correlation_id from owner) as owner_correlation_id`,
+  read: (raw: Record<string, unknown>): Owner => ({
+    userId: (raw.owner_id as string | null) ?? null,
+    emailTaken: raw.owner_status === "active",
+    correlationId: (raw.owner_correlation_id as string | null) ?? undefined,
+  }),
+};
 
 async function addressOwner(tx: Executor, emailNormalized: string): Promise<Owner> {
   const [owner] = await tx
