@@ -153,3 +153,8 @@ export const queueProcess = {
 
 /** A queue process that takes jobs (every worker; not the relay, which only publishes). */
 export const workerProcess = { ...queueProcess, ...workerTuning };
+
+/** workerTuning's settings under the names a consumer (startConsumer in @signup/queue) takes them. */
+export function consumerTuning(config: { WORKER_LOCK_MS: number; WORKER_STALLED_INTERVAL_MS: number; WORKER_MAX_STALLED: number }) {
+  return { lockMs: config.WORKER_LOCK_MS, stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS, maxStalledCount: config.WORKER_MAX_STALLED };
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { queueNames } from "@signup/contracts";
-import { duration, httpUrl, integer, loadConfigOrExit, smtpUrl, workerProcess } from "@signup/config";
+import { consumerTuning, duration, httpUrl, integer, loadConfigOrExit, smtpUrl, workerProcess } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { startMetricsServer, startTelemetry } from "@signup/telemetry";
@@ -49,9 +49,7 @@ const worker = startConsumer({
   queue: queueNames.mail,
   connection: redis,
   prefix: config.QUEUE_PREFIX,
-  lockMs: config.WORKER_LOCK_MS,
-  stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
-  maxStalledCount: config.WORKER_MAX_STALLED,
+  ...consumerTuning(config),
   logger,
   concurrency: config.MAILER_CONCURRENCY,
   handlers: {

@@ -1,5 +1,5 @@
 import { queueNames } from "@signup/contracts";
-import { integer, loadConfigOrExit, workerProcess } from "@signup/config";
+import { consumerTuning, integer, loadConfigOrExit, workerProcess } from "@signup/config";
 import { connectDb } from "@signup/db";
 import { createLogger } from "@signup/logger";
 import { startMetricsServer, startTelemetry } from "@signup/telemetry";
@@ -29,9 +29,7 @@ const worker = startConsumer({
   queue: queueNames.provisioning,
   connection: redis,
   prefix: config.QUEUE_PREFIX,
-  lockMs: config.WORKER_LOCK_MS,
-  stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
-  maxStalledCount: config.WORKER_MAX_STALLED,
+  ...consumerTuning(config),
   logger,
   concurrency: config.PROVISIONER_CONCURRENCY,
   handlers: {
