@@ -1,4 +1,4 @@
-import { and, appendAudit, auditedChange, type Database, eq, processedEvents } from "@signup/db";
+import { appendAudit, auditedChange, type Database, isProcessed, processedEvents } from "@signup/db";
 import type { EventOf } from "@signup/contracts";
 import type { HandlerResult } from "@signup/queue";
 import type { IdpAdapter } from "../adapters/adapter.ts";
@@ -22,7 +22,7 @@ export async function deprovisionUser(event: Event, { db, adapter }: Deprovision
   if (!idpInternalId || !userId) return { outcome: "skipped", reason: "not_provisioned" };
   // Another IdP's id means nothing here (IDP was changed since): that account needs removing by hand.
   if (idp !== adapter.name) return { outcome: "skipped", reason: "provisioned_at_another_idp", idp, runningIdp: adapter.name };
-  if (await alreadyProcessed(db, event.id)) return { outcome: "skipped", reason: "already_processed" };
+  if (await isProcessed(db, DEPROVISION_CONSUMER, event.id)) return { outcome: "skipped", reason: "already_processed" };
 
   const { outcome } = await adapter.deprovision({ internalId: idpInternalId, externalId: userId });
 
@@ -59,12 +59,4 @@ export async function recordDeprovisionFailed(event: Event, error: Error, { db, 
     eventId: event.id,
     data: { idp: adapter.name, internalId: event.data.idpInternalId, signUpId: event.data.signUpId, error: error.message.slice(0, 1_000) },
   });
-}
-
-async function alreadyProcessed(db: Database, eventId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ eventId: processedEvents.eventId })
-    .from(processedEvents)
-    .where(and(eq(processedEvents.consumer, DEPROVISION_CONSUMER), eq(processedEvents.eventId, eventId)));
-  return Boolean(row);
 }

@@ -1,4 +1,4 @@
-import { and, auditedChange, type Database, eq, isNull, phoneCodes, processedEvents, signUps } from "@signup/db";
+import { auditedChange, type Database, eq, isNull, isProcessed, phoneCodes, processedEvents, signUps } from "@signup/db";
 import type { EventOf } from "@signup/contracts";
 import type { Logger } from "@signup/logger";
 import type { HandlerResult } from "@signup/queue";
@@ -22,7 +22,7 @@ export const smsText = (code: string, productName: string) => `${code} is your $
  */
 export async function sendPhoneCode(event: EventOf<"PhoneVerificationPrepared">, deps: SmsDeps, logger?: Logger): Promise<HandlerResult> {
   const { db, provider, productName } = deps;
-  if (await alreadySent(db, event.id)) return { outcome: "skipped", reason: "already_sent" };
+  if (await isProcessed(db, SMS_CONSUMER, event.id)) return { outcome: "skipped", reason: "already_sent" };
   const [signUp] = await db.select().from(signUps).where(eq(signUps.id, event.data.signUpId));
   if (!signUp) return { outcome: "skipped", reason: "sign_up_not_found" };
   if (signUp.status !== "missing_requirements") return { outcome: "skipped", reason: "not_open" };
@@ -60,12 +60,4 @@ export async function sendPhoneCode(event: EventOf<"PhoneVerificationPrepared">,
     },
   );
   return { outcome: "done", messageId };
-}
-
-async function alreadySent(db: Database, eventId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ eventId: processedEvents.eventId })
-    .from(processedEvents)
-    .where(and(eq(processedEvents.consumer, SMS_CONSUMER), eq(processedEvents.eventId, eventId)));
-  return Boolean(row);
 }
