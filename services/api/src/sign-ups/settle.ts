@@ -85,8 +85,8 @@ export type Owner = Pick<SignUpRow, "userId" | "emailTaken"> & { correlationId: 
 
 /**
  * The address owner's lookup as a CTE named `owner`, for a statement that also writes (a new
- * sign-up's insert), and how to read its columns back (`owner_id`, `owner_status`,
- * `owner_correlation_id`) from that statement's row.
+ * sign-up's insert) or alone (addressOwner), and how to read its columns back (`owner_id`,
+ * `owner_status`, `owner_correlation_id`) from that statement's row.
  */
 export const ownerLookup = {
   cte: (emailNormalized: string): SQL => sql`owner as (select id, status, correlation_id from ${users} where email_normalized = ${emailNormalized})`,
@@ -99,9 +99,6 @@ export const ownerLookup = {
 };
 
 async function addressOwner(tx: Executor, emailNormalized: string): Promise<Owner> {
-  const [owner] = await tx
-    .select({ id: users.id, status: users.status, correlationId: users.correlationId })
-    .from(users)
-    .where(eq(users.emailNormalized, emailNormalized));
-  return { userId: owner?.id ?? null, emailTaken: owner?.status === "active", correlationId: owner?.correlationId };
+  const [raw] = await tx.execute<Record<string, unknown>>(sql`with ${ownerLookup.cte(emailNormalized)} select ${ownerLookup.columns}`);
+  return ownerLookup.read(raw ?? {});
 }
