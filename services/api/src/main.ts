@@ -8,6 +8,7 @@ import { loadMetadataValidator } from "./account/metadata-schema.ts";
 import type { MetadataValidator } from "./routes/site-settings.ts";
 import { parseOrigins, type AfterVerify } from "./account/redirects.ts";
 import { signupFieldsSetting } from "./account/signup-fields.ts";
+import { setPasswordHashConcurrency } from "./account/password.ts";
 import { buildApp } from "./app.ts";
 import { loadSigningKeys, type SigningKeys, signingKeySchema } from "./completion/signing-keys.ts";
 
@@ -55,12 +56,14 @@ const config = loadConfigOrExit("api", {
   PHONE_CODE_TTL: duration.default(10 * 60_000),
   SMS_DAILY_BUDGET: integer(1, 1_000).default(5),
   SIGNUP_URL: httpUrl.optional(),
+  ARGON2_CONCURRENCY: integer(1, 1_024).optional(),
 });
 assertClusterPrefixOrExit("api", config.REDIS_URL, config.QUEUE_PREFIX);
 // Before buildApp: the app registers fastify's instrumentation only when tracing runs.
 const telemetry = await startTelemetry({ serviceName: "api" });
 
 const logger = createLogger({ name: "api", level: config.LOG_LEVEL });
+if (config.ARGON2_CONCURRENCY !== undefined) setPasswordHashConcurrency(config.ARGON2_CONCURRENCY);
 
 function afterVerify(): AfterVerify {
   if (config.AFTER_VERIFY === "redirect") return { mode: "redirect" };

@@ -8,9 +8,13 @@ const ARGON2ID = 2;
 /**
  * Hashes run on libuv's threads, four by default. Each holds its 19 MiB of memory while it runs,
  * and more hashes at once than cores buy no throughput, only memory (and every hash waits longer):
- * one per core (ARGON2_CONCURRENCY to change it).
+ * one per core, unless the API's ARGON2_CONCURRENCY says otherwise (setPasswordHashConcurrency).
  */
-const hashes = pLimit(Number(process.env.ARGON2_CONCURRENCY) || availableParallelism());
+const hashes = pLimit(availableParallelism());
+
+export function setPasswordHashConcurrency(concurrency: number): void {
+  hashes.concurrency = concurrency;
+}
 
 /** OWASP's argon2id minimum (m=19 MiB, t=2, p=1); done in the API before anything else sees it. */
 export function hashPassword(password: string): Promise<string> {
