@@ -13,6 +13,8 @@ describe("configuration", () => {
       expect(problems).toMatch(/^DATABASE_URL: required$/m);
       expect(problems).toMatch(/^REDIS_URL: must be a URL with scheme redis: or rediss:/m);
       expect(problems).toMatch(/^PORT: /m);
+      // A value that is there but not a number is not "required".
+      expect(problems).not.toMatch(/^PORT: required$/m);
     }
   });
 

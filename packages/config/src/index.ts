@@ -21,7 +21,9 @@ export function parseConfig<TShape extends z.ZodRawShape>(
       result.error.issues.map((issue) => {
         // zod's stock "Invalid input: expected string, received undefined" says less than "required";
         // a schema's own message (e.g. "required when IDP=scim") is kept.
-        const missing = issue.code === "invalid_type" && issue.input === undefined && issue.message.startsWith("Invalid input");
+        // zod does not report the input by default, so whether it was missing is read from env.
+        const given = typeof issue.path[0] === "string" ? env[issue.path[0]] : undefined;
+        const missing = issue.code === "invalid_type" && given === undefined && issue.message.startsWith("Invalid input");
         return `${issue.path.join(".") || "(env)"}: ${missing ? "required" : issue.message}`;
       }),
     );
