@@ -1,7 +1,8 @@
 // The bare baseline for `pnpm bench`'s register figure: POST /account/register for a new address
 // with the SAME statements, in the same order, on the same tables as the API's register path
-// (services/api/src/account/register-user.ts → createSignUp → settle → recordUser →
-// prepareEmailVerification), captured from the driver and written out by hand. No logger, no
+// (services/api/src/account/register-user.ts: createSignUp's insert, settle's save,
+// prepareEmailVerification's update; five round trips with BEGIN and COMMIT), captured from the
+// driver (connectDb's onQuery) and written out by hand: when the API's statements change, so must these. No logger, no
 // validation library, no ORM: fastify with plain postgres.js (`sql.begin`). The ratio of the two
 // is what our layers (validation, drizzle, hooks, logging, metrics) cost per sign-up.
 //   DATABASE_URL=... PORT=... node --import tsx test/bench/baseline-server.ts
@@ -24,48 +25,85 @@ const fastify = createRequire(`${repoRoot}services/api/package.json`)("fastify")
 // The same pool size as the API's connectDb (packages/db/src/client.ts).
 const sql = postgres(process.env.DATABASE_URL ?? "", { max: 10, onnotice: () => {}, connection: { application_name: "bench-baseline" } });
 
-// drizzle spells out every column of sign_ups in its RETURNING lists; so do we.
-const signUpColumns = sql.unsafe(
-  `"id", "client_token_hash", "status", "email_address", "email_normalized", "username", "first_name", "last_name", "password_hash", "unsafe_metadata", "redirect_url", "user_id", "owns_user", "email_taken", "email_strategy", "email_prepared_at", "email_expire_at", "email_attempts", "email_verified_at", "phone_number", "phone_taken", "phone_prepared_at", "phone_expire_at", "phone_attempts", "phone_verified_at", "invite_id", "reminded_at", "email_hash", "completed_at", "abandon_at", "correlation_id", "created_at", "updated_at"`,
-);
+// createSignUp: the sign-up (every column a step may set, the rest default), its audit entry and the address's owner.
+const createSql = `with created as (insert into "sign_ups" ("id", "client_token_hash", "email_address", "email_normalized", "username", "first_name", "last_name", "password_hash", "unsafe_metadata", "redirect_url", "email_verified_at", "phone_number", "invite_id", "correlation_id")
+    select ($1)::uuid, ($2)::text, ($3)::text, ($4)::text, ($5)::text, ($6)::text, ($7)::text, ($8)::text, ($9)::jsonb, ($10)::text, (case when $11 then now() end)::timestamp with time zone, ($12)::text, ($13)::uuid, ($14)::text where true returning *),
+  audited as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data") select ($15)::text, ($16)::text, ($17)::uuid, ($18)::uuid, ($19)::text, ($20)::uuid, ($21)::jsonb where true),
+  owner as (select id, status, correlation_id from "users" where email_normalized = $22)
+  select created.*, (select id from owner) as owner_id, (select status from owner) as owner_status, (select correlation_id from owner) as owner_correlation_id from created`;
+// settle: the account, UserRegistered and its audit entry (EmailVerified's pair guarded off), and the sign-up's derived columns.
+const settleSql = `with new_user as (insert into "users" ("id", "email", "email_normalized", "username", "first_name", "last_name", "password_hash", "metadata", "status", "email_verified_at", "correlation_id")
+    select ($1)::uuid, ($2)::text, ($3)::text, ($4)::text, ($5)::text, ($6)::text, ($7)::text, ($8)::jsonb, ($9)::text, (case when $10 then now() end)::timestamp with time zone, ($11)::text where $12
+    on conflict (email_normalized) do nothing returning id),
+  registered as (insert into "outbox" ("id", "type", "envelope") select ($13)::uuid, ($14)::text, ($15)::jsonb where exists (select 1 from new_user)),
+  registered_audit as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data") select ($16)::text, ($17)::text, ($18)::uuid, ($19)::uuid, ($20)::text, ($21)::uuid, ($22)::jsonb where exists (select 1 from new_user)),
+  proved as (insert into "outbox" ("id", "type", "envelope") select ($23)::uuid, ($24)::text, ($25)::jsonb where $26 and exists (select 1 from new_user)),
+  proved_audit as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data") select ($27)::text, ($28)::text, ($29)::uuid, ($30)::uuid, ($31)::text, ($32)::uuid, ($33)::jsonb where $34 and exists (select 1 from new_user))
+  update "sign_ups" set user_id = coalesce((select id from new_user), $35::uuid), owns_user = $36 or exists (select 1 from new_user),
+    email_taken = $37, phone_taken = $38, updated_at = now()
+  where id = $39
+  returning *`;
+// prepareEmailVerification: the sign-up's mail slot, the per-address throttle, the event, the account's last mail, the audit entry.
+const prepareSql = `with prepared as (
+    update "sign_ups" set email_strategy = $1, email_prepared_at = now(), email_expire_at = now() + make_interval(secs => $2), email_attempts = 0,
+      redirect_url = coalesce($3, redirect_url), updated_at = now()
+    where id = $4
+    returning *
+  ), recent as (
+    select 1 from "sign_ups" where email_normalized = $5 and id <> $6 and email_prepared_at > now() - make_interval(secs => $7) limit 1
+  ),
+  event as (insert into "outbox" ("id", "type", "envelope") select ($8)::uuid, ($9)::text, ($10)::jsonb where not exists (select 1 from recent) returning id),
+  touched as (update "users" set last_mail_requested_at = now() where id = $11::uuid returning id),
+  audit as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data")
+    select ($12)::text, (case when exists (select 1 from event) then 'sign_up.verification_prepared' else 'sign_up.verification_throttled' end)::text,
+      ($13)::uuid, ($14)::uuid, ($15)::text, ((select id from event))::uuid, ($16)::jsonb where true)
+  select * from prepared`;
 const cooldownSeconds = 60;
 const ttlSeconds = 86_400;
 
 const envelope = (type: string, correlationId: string, data: Record<string, unknown>) => ({ id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), correlationId, data });
+const json = (value: unknown) => JSON.stringify(value);
 
 async function register(email: string): Promise<void> {
   const normalized = email.trim().toLowerCase();
   const signUpId = randomUUID();
   const correlationId = randomUUID();
   const clientTokenHash = createHash("sha256").update(randomBytes(32).toString("base64url")).digest("hex");
-  const signUpData = JSON.stringify({ signUpId });
+  const signUpData = json({ signUpId });
   await sql.begin(async (tx) => {
-    // createSignUp: the sign-up row and its audit entry.
-    await tx`insert into sign_ups (id, client_token_hash, email_address, email_normalized, correlation_id) values (${signUpId}, ${clientTokenHash}, ${email}, ${normalized}, ${correlationId}) returning ${signUpColumns}`;
-    await tx`insert into audit_log (actor, action, correlation_id, data) values ('public', 'sign_up.created', ${correlationId}, ${signUpData}::jsonb)`;
-    // settle: who owns the address; nobody, so recordUser writes the user and UserRegistered.
-    await tx`select id, status, correlation_id from users where email_normalized = ${normalized}`;
+    const [created] = await tx.unsafe(
+      createSql,
+      [signUpId, clientTokenHash, email, normalized, null, null, null, null, "{}", null, false, null, null, correlationId, "public", "sign_up.created", null, null, correlationId, null, signUpData, normalized],
+      { prepare: true },
+    );
+    if (!created || created.owner_id !== null) throw new Error("the baseline registers new addresses only");
     const userId = randomUUID();
-    await tx`insert into users (id, email, email_normalized, username, first_name, last_name, password_hash, metadata, status, email_verified_at, correlation_id)
-      values (${userId}, ${email}, ${normalized}, ${null}, ${null}, ${null}, ${null}, ${"{}"}::jsonb, 'pending', ${null}, ${correlationId})
-      on conflict (email_normalized) do nothing returning id`;
     const registered = envelope("UserRegistered", correlationId, { userId });
-    await tx`insert into outbox (id, type, envelope) values (${registered.id}, ${registered.type}, ${JSON.stringify(registered)}::jsonb)`;
-    await tx`insert into audit_log (actor, action, user_id, correlation_id, event_id, data) values ('public', 'user.registered', ${userId}, ${correlationId}, ${registered.id}, ${signUpData}::jsonb)`;
-    // settle's closing update, once from createSignUp and once more from prepareEmailVerification.
-    for (let i = 0; i < 2; i++) {
-      await tx`update sign_ups set status = 'missing_requirements', user_id = ${userId}, owns_user = true, email_taken = false, phone_taken = false, completed_at = ${null}, updated_at = now()
-        where id = ${signUpId} returning ${signUpColumns}`;
-    }
-    // prepareEmailVerification: the mail slot of the sign-up, the per-address throttle, the event.
-    await tx`update sign_ups set email_strategy = 'email_link', email_prepared_at = now(), email_expire_at = now() + make_interval(secs => ${ttlSeconds}), email_attempts = 0, updated_at = now()
-      where id = ${signUpId} returning ${signUpColumns}`;
-    await tx`select id from sign_ups where email_normalized = ${normalized} and id <> ${signUpId} and email_prepared_at > now() - make_interval(secs => ${cooldownSeconds}) limit 1`;
+    const proved = envelope("EmailVerified", correlationId, { userId });
+    const provedData = json({ requestId: "req-1", signUpId, method: "sign_up" });
+    const [settled] = await tx.unsafe(
+      settleSql,
+      [
+        userId, email, normalized, null, null, null, null, "{}", "pending", false, correlationId, true,
+        registered.id, registered.type, json(registered),
+        "public", "user.registered", userId, null, correlationId, registered.id, signUpData,
+        proved.id, proved.type, json(proved), false,
+        "user", "user.email_verified", userId, null, correlationId, proved.id, provedData, false,
+        null, false, false, false, signUpId,
+      ],
+      { prepare: true },
+    );
+    if (!settled) throw new Error("sign-up vanished while settling");
     const prepared = envelope("EmailVerificationPrepared", correlationId, { signUpId, strategy: "email_link" });
-    await tx`insert into outbox (id, type, envelope) values (${prepared.id}, ${prepared.type}, ${JSON.stringify(prepared)}::jsonb)`;
-    await tx`update users set last_mail_requested_at = now() where id = ${userId}`;
-    await tx`insert into audit_log (actor, action, user_id, correlation_id, event_id, data)
-      values ('public', 'sign_up.verification_prepared', ${userId}, ${correlationId}, ${prepared.id}, ${JSON.stringify({ signUpId, strategy: "email_link" })}::jsonb)`;
+    await tx.unsafe(
+      prepareSql,
+      [
+        "email_link", ttlSeconds, null, signUpId, normalized, signUpId, cooldownSeconds,
+        prepared.id, prepared.type, json(prepared), userId,
+        "public", userId, null, correlationId, json({ signUpId, strategy: "email_link" }),
+      ],
+      { prepare: true },
+    );
   });
 }
 

@@ -1,4 +1,4 @@
-import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { type Placeholder, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { auditLog } from "./schema.ts";
 import type { Executor } from "./client.ts";
 import { insertRowWhere } from "./insert-where.ts";
@@ -13,15 +13,15 @@ export type AuditEntry = {
   data?: Record<string, unknown>;
 };
 
-/** An entry whose values may also be SQL, for a statement that computes them (e.g. from a CTE). */
-export type AuditValues = { [K in keyof AuditEntry]: AuditEntry[K] | SQL };
+/** An entry whose values may also be SQL, for a statement that computes them (e.g. from a CTE), or slots (statement()). */
+export type AuditValues = { [K in keyof AuditEntry]: AuditEntry[K] | SQL | Placeholder };
 
 /**
  * Every column of audit_log except the two the database fills in, each one required: a column
  * added to the table is a compile error in auditRow until it is mapped (writers.test.ts checks the
  * SQL too). This is the only place an entry becomes a row.
  */
-type AuditRow = { [K in Exclude<keyof typeof auditLog.$inferInsert, "id" | "at">]-?: (typeof auditLog.$inferInsert)[K] | SQL };
+type AuditRow = { [K in Exclude<keyof typeof auditLog.$inferInsert, "id" | "at">]-?: (typeof auditLog.$inferInsert)[K] | SQL | Placeholder };
 
 function auditRow(entry: AuditValues): AuditRow {
   return {

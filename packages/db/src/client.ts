@@ -1,10 +1,14 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import type { PgSession } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import * as schema from "./schema.ts";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 /** A transaction or the database itself: helpers that write take either. */
-export type Executor = Pick<Database, "insert" | "select" | "update" | "delete" | "execute">;
+export type Executor = Pick<Database, "insert" | "select" | "update" | "delete" | "execute"> & {
+  /** drizzle's session, for statement()'s prepared queries. */
+  readonly _: { readonly session: Pick<PgSession, "prepareQuery"> };
+};
 
 export type DbHandle = { db: Database; sql: postgres.Sql; close(): Promise<void> };
 

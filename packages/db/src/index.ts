@@ -10,7 +10,8 @@ export * from "./email.ts";
 export * from "./retry.ts";
 export * from "./batch.ts";
 export * from "./row-from.ts";
+export * from "./statement.ts";
 export { insertRowWhere } from "./insert-where.ts";
 // Services build queries with these, from this package only, so the whole workspace shares one
 // drizzle-orm instance whatever optional peers a service happens to install.
-export { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
+export { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, type Placeholder, sql, type SQL } from "drizzle-orm";

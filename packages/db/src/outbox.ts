@@ -3,6 +3,7 @@ import { appendAudit, type AuditEntry } from "./audit.ts";
 import { outbox } from "./schema.ts";
 import type { Executor } from "./client.ts";
 import { insertRowWhere } from "./insert-where.ts";
+import type { Slots } from "./statement.ts";
 
 type OutboxEnvelope = { id: string; type: string; correlationId: string };
 
@@ -27,6 +28,24 @@ export function outboxInsert(db: Executor, envelope: OutboxEnvelope) {
 /** The same row, written only when `condition` holds (INSERT ... SELECT ... WHERE). */
 export function outboxInsertWhere(envelope: OutboxEnvelope, condition: SQL): SQL {
   return insertRowWhere(outbox, outboxRow(envelope), condition);
+}
+
+/**
+ * outboxInsertWhere in a statement built once (statement()): the event's row as slots named after
+ * `name`, which eventValues(name, envelope) fills at each run.
+ */
+export function outboxSlotsWhere<N extends string>(v: Slots<EventSlot<N>>, name: N, condition: SQL): SQL {
+  const slot = (key: EventSlot<N>) => v[key];
+  return insertRowWhere(outbox, { id: slot(`${name}Id`), type: slot(`${name}Type`), envelope: slot(name) }, condition);
+}
+
+/** An event's slot names, for statement()'s list. */
+export type EventSlot<N extends string> = N | `${N}Id` | `${N}Type`;
+export const eventSlots = <N extends string>(name: N): EventSlot<N>[] => [name, `${name}Id`, `${name}Type`];
+
+export function eventValues<N extends string>(name: N, envelope: OutboxEnvelope): Record<EventSlot<N>, unknown> {
+  const row = outboxRow(envelope);
+  return { [`${name}Id`]: row.id, [`${name}Type`]: row.type, [name]: row.envelope } as Record<EventSlot<N>, unknown>;
 }
 
 /** Call inside the transaction that makes the change the event describes. */

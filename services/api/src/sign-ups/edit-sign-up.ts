@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import {
   and,
   appendAudit,
-  auditInsert,
+  auditInsertWhere,
   eq,
   type Executor,
+  insertRowWhere,
   isNull,
   ne,
   normalizeEmail,
@@ -12,6 +13,7 @@ import {
   rowFrom,
   signUps,
   sql,
+  statement,
   users,
   verificationTokens,
 } from "@signup/db";
@@ -67,6 +69,53 @@ async function ensureUsernameFree(tx: Executor, username: string | undefined, em
   if (taken) throw usernameTaken();
 }
 
+/**
+ * A new sign-up, its audit entry and, with an address, who holds it (settle's first question), in
+ * one statement: one round trip on every sign-up. An invite's ticket proves the address at once.
+ */
+const insertSignUp = statement(
+  [
+    "id",
+    "clientTokenHash",
+    "correlationId",
+    "emailAddress",
+    "emailNormalized",
+    "passwordHash",
+    "username",
+    "firstName",
+    "lastName",
+    "phoneNumber",
+    "unsafeMetadata",
+    "redirectUrl",
+    "inviteId",
+    "invited",
+    "auditData",
+  ],
+  (v) => sql`with created as (${insertRowWhere(
+    signUps,
+    {
+      id: v.id,
+      clientTokenHash: v.clientTokenHash,
+      correlationId: v.correlationId,
+      emailAddress: v.emailAddress,
+      emailNormalized: v.emailNormalized,
+      passwordHash: v.passwordHash,
+      username: v.username,
+      firstName: v.firstName,
+      lastName: v.lastName,
+      phoneNumber: v.phoneNumber,
+      unsafeMetadata: v.unsafeMetadata,
+      redirectUrl: v.redirectUrl,
+      inviteId: v.inviteId,
+      emailVerifiedAt: sql`case when ${v.invited} then now() end`,
+    },
+    sql`true`,
+  )} returning *),
+    audited as (${auditInsertWhere({ actor: "public", action: "sign_up.created", correlationId: v.correlationId, data: v.auditData }, sql`true`)}),
+    ${ownerLookup.cte(v.emailNormalized)}
+    select created.*, ${ownerLookup.columns} from created`,
+);
+
 export async function createSignUp(
   tx: Executor,
   changes: SignUpChanges,
@@ -84,28 +133,24 @@ export async function createSignUp(
   await ensureUsernameFree(tx, changes.username, emailAddress === undefined ? null : normalizeEmail(emailAddress));
   const { token, hash } = issueClientToken();
   const id = randomUUID();
-  const insert = tx.insert(signUps).values({
+  const emailNormalized = emailAddress === undefined ? undefined : normalizeEmail(emailAddress);
+  const [raw] = await insertSignUp(tx, {
     id,
     clientTokenHash: hash,
     correlationId,
-    ...columns({ ...changes, ...(emailAddress !== undefined ? { emailAddress } : {}) }),
-    ...(invite ? { inviteId: invite.inviteId, emailVerifiedAt: sql`now()` } : {}),
+    emailAddress: emailAddress ?? null,
+    emailNormalized: emailNormalized ?? null,
+    passwordHash: changes.passwordHash ?? null,
+    username: changes.username ?? null,
+    firstName: changes.firstName ?? null,
+    lastName: changes.lastName ?? null,
+    phoneNumber: changes.phoneNumber ?? null,
+    unsafeMetadata: changes.unsafeMetadata ?? {},
+    redirectUrl: changes.redirectUrl ?? null,
+    inviteId: invite?.inviteId ?? null,
+    invited: invite !== undefined,
+    auditData: { signUpId: id, ...(invite ? { strategy: "ticket" } : {}) },
   });
-  // The sign-up and its audit entry in one statement: one round trip fewer on every sign-up.
-  const audit = auditInsert(tx, {
-    actor: "public",
-    action: "sign_up.created",
-    correlationId,
-    data: { signUpId: id, ...(invite ? { strategy: "ticket" } : {}) },
-  });
-  // And, with an address, who holds it: settle's first question, answered in the same round trip.
-  const emailNormalized = emailAddress === undefined ? undefined : normalizeEmail(emailAddress);
-  const [raw] = await tx.execute<Record<string, unknown>>(
-    emailNormalized === undefined
-      ? sql`with created as (${insert.returning().getSQL()}), audited as (${audit.getSQL()}) select * from created`
-      : sql`with created as (${insert.returning().getSQL()}), audited as (${audit.getSQL()}), ${ownerLookup.cte(emailNormalized)}
-          select created.*, ${ownerLookup.columns} from created`,
-  );
   if (!raw) throw new Error("insert returned nothing");
   const row = rowFrom(signUps, raw);
   const owner = emailNormalized === undefined ? undefined : ownerLookup.read(raw);

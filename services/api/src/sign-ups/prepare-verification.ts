@@ -1,5 +1,18 @@
 import { EmailVerificationPrepared, SignUpAttemptExisting } from "@signup/contracts";
-import { auditInsertWhere, eq, type Executor, outboxInsertWhere, rowFrom, signUps, sql, type SQL, users } from "@signup/db";
+import {
+  auditInsertWhere,
+  eq,
+  eventSlots,
+  eventValues,
+  type Executor,
+  outboxSlotsWhere,
+  rowFrom,
+  signUps,
+  type Slots,
+  sql,
+  statement,
+  users,
+} from "@signup/db";
 import { mailSlotUpdate } from "../account/mail-throttle.ts";
 import { HttpError } from "../http-error.ts";
 import type { SignUpRow } from "./fields.ts";
@@ -33,60 +46,97 @@ export async function prepareEmailVerification(
   }
   if (row.emailPreparedAt && Date.now() - row.emailPreparedAt.getTime() < settings.cooldownMs) return row;
 
-  const ctes =
-    row.userId && !row.ownsUser ? noticeExistingAccount(tx, row, settings.cooldownMs) : requestVerificationMail(row, request.strategy, settings.cooldownMs);
-  const rows = await tx.execute<Record<string, unknown>>(sql`
-    with prepared as (
-      update ${signUps} set email_strategy = ${request.strategy}, email_prepared_at = now(),
-        email_expire_at = now() + make_interval(secs => ${settings.tokenTtlMs / 1_000}), email_attempts = 0,
-        redirect_url = coalesce(${request.redirectUrl ?? null}, redirect_url), updated_at = now()
-      where id = ${row.id}
-      returning *
-    ), ${ctes}
-    select * from prepared`);
+  const common = {
+    signUpId: row.id,
+    strategy: request.strategy,
+    ttlSeconds: settings.tokenTtlMs / 1_000,
+    redirectUrl: request.redirectUrl ?? null,
+    cooldownSeconds: settings.cooldownMs / 1_000,
+    userId: row.userId,
+    correlationId: row.correlationId,
+  };
+  const rows =
+    row.userId && !row.ownsUser
+      ? await noticeExistingAccount(tx, {
+          ...common,
+          ...eventValues("event", SignUpAttemptExisting.create({ userId: row.userId, signUpId: row.id }, { correlationId: row.correlationId })),
+          auditData: { signUpId: row.id },
+        })
+      : await requestVerificationMail(tx, {
+          ...common,
+          emailNormalized: row.emailNormalized,
+          ...eventValues("event", EmailVerificationPrepared.create({ signUpId: row.id, strategy: request.strategy }, { correlationId: row.correlationId })),
+          auditData: { signUpId: row.id, strategy: request.strategy },
+        });
   if (!rows[0]) throw new Error("sign-up vanished while preparing");
   return rowFrom(signUps, rows[0]);
 }
 
+const preparedSlots = [
+  "signUpId",
+  "strategy",
+  "ttlSeconds",
+  "redirectUrl",
+  "cooldownSeconds",
+  "userId",
+  "correlationId",
+  "auditData",
+  ...eventSlots("event"),
+] as const;
+type PreparedSlot = (typeof preparedSlots)[number];
+
+/** The sign-up's own mail slot, the first CTE of both statements below; they return its row. */
+const prepared = (v: Slots<PreparedSlot>) => sql`prepared as (
+      update ${signUps} set email_strategy = ${v.strategy}, email_prepared_at = now(),
+        email_expire_at = now() + make_interval(secs => ${v.ttlSeconds}), email_attempts = 0,
+        redirect_url = coalesce(${v.redirectUrl}, redirect_url), updated_at = now()
+      where id = ${v.signUpId}
+      returning *
+    )`;
+
 /** The owner's own per-address mail slot throttles these, as for a repeated one-shot sign-up. */
-function noticeExistingAccount(tx: Executor, row: SignUpRow, cooldownMs: number): SQL {
-  const event = SignUpAttemptExisting.create({ userId: row.userId!, signUpId: row.id }, { correlationId: row.correlationId });
-  return sql`slot as (${mailSlotUpdate(tx, eq(users.id, row.userId!), cooldownMs).getSQL()}),
-    event as (${outboxInsertWhere(event, sql`exists (select 1 from slot)`)} returning id),
+const noticeExistingAccount = statement(
+  preparedSlots,
+  (v, db) => sql`with ${prepared(v)},
+    slot as (${mailSlotUpdate(db, eq(users.id, v.userId), v.cooldownSeconds).getSQL()}),
+    event as (${outboxSlotsWhere(v, "event", sql`exists (select 1 from slot)`)} returning id),
     audit as (${auditInsertWhere(
       {
         actor: "public",
         action: sql`case when exists (select 1 from event) then 'user.signup_attempt_existing' else 'user.signup_attempt_throttled' end`,
-        userId: row.userId,
-        correlationId: row.correlationId,
+        userId: v.userId,
+        correlationId: v.correlationId,
         eventId: sql`(select id from event)`,
-        data: { signUpId: row.id },
+        data: v.auditData,
       },
       sql`true`,
-    )})`;
-}
+    )})
+    select * from prepared`,
+);
 
 /**
  * A new address: one verification mail per address per cooldown across all its sign-ups, so
  * opening many sign-ups cannot mail-bomb somebody's inbox.
  */
-function requestVerificationMail(row: SignUpRow, strategy: EmailStrategy, cooldownMs: number): SQL {
-  const event = EmailVerificationPrepared.create({ signUpId: row.id, strategy }, { correlationId: row.correlationId });
-  return sql`recent as (
-      select 1 from ${signUps} where email_normalized = ${row.emailNormalized} and id <> ${row.id}
-        and email_prepared_at > now() - make_interval(secs => ${cooldownMs / 1_000}) limit 1
+const requestVerificationMail = statement(
+  [...preparedSlots, "emailNormalized"],
+  (v) => sql`with ${prepared(v)},
+    recent as (
+      select 1 from ${signUps} where email_normalized = ${v.emailNormalized} and id <> ${v.signUpId}
+        and email_prepared_at > now() - make_interval(secs => ${v.cooldownSeconds}) limit 1
     ),
-    event as (${outboxInsertWhere(event, sql`not exists (select 1 from recent)`)} returning id),
-    touched as (update ${users} set last_mail_requested_at = now() where id = ${row.userId}::uuid returning id),
+    event as (${outboxSlotsWhere(v, "event", sql`not exists (select 1 from recent)`)} returning id),
+    touched as (update ${users} set last_mail_requested_at = now() where id = ${v.userId}::uuid returning id),
     audit as (${auditInsertWhere(
       {
         actor: "public",
         action: sql`case when exists (select 1 from event) then 'sign_up.verification_prepared' else 'sign_up.verification_throttled' end`,
-        userId: row.userId,
-        correlationId: row.correlationId,
+        userId: v.userId,
+        correlationId: v.correlationId,
         eventId: sql`(select id from event)`,
-        data: { signUpId: row.id, strategy },
+        data: v.auditData,
       },
       sql`true`,
-    )})`;
-}
+    )})
+    select * from prepared`,
+);

@@ -1,7 +1,28 @@
 import { randomUUID } from "node:crypto";
 import { EmailVerified, UserRegistered } from "@signup/contracts";
-import { auditInsertWhere, type Executor, insertRowWhere, outboxInsertWhere, sql, type SQL, users } from "@signup/db";
+import { auditInsertWhere, eventSlots, eventValues, type Executor, insertRowWhere, outboxSlotsWhere, type Slots, sql, type SQL, users } from "@signup/db";
 import type { SignUpRow } from "./fields.ts";
+
+/** The slots recordUserCtes reads; recordUserValues fills them. */
+export const recordUserSlots = [
+  "newUserId",
+  "record",
+  "verified",
+  "email",
+  "emailNormalized",
+  "username",
+  "firstName",
+  "lastName",
+  "passwordHash",
+  "metadata",
+  "status",
+  "correlationId",
+  "registeredAudit",
+  "provedAudit",
+  ...eventSlots("registered"),
+  ...eventSlots("proved"),
+] as const;
+type RecordUserSlot = (typeof recordUserSlots)[number];
 
 /**
  * The statements that record a sign-up's account, as CTEs for settle's one statement: the user
@@ -11,46 +32,62 @@ import type { SignUpRow } from "./fields.ts";
  * parameter: the same SQL runs whether or not an account is recorded (a taken address included),
  * so neither the statement count nor its text tells the two apart.
  */
-export function recordUserCtes(row: SignUpRow, record: boolean, meta: { requestId: string }): SQL {
-  const userId = randomUUID();
-  const verified = row.emailVerifiedAt !== null;
-  const correlation = { correlationId: row.correlationId };
-  const registered = UserRegistered.create({ userId }, correlation);
-  const proved = EmailVerified.create({ userId }, correlation);
+export function recordUserCtes(v: Slots<RecordUserSlot>): SQL {
   const inserted = sql`exists (select 1 from new_user)`;
-  const provedAndInserted = sql`${verified} and exists (select 1 from new_user)`;
+  const provedAndInserted = sql`${v.verified} and exists (select 1 from new_user)`;
   const newUser = insertRowWhere(
     users,
     {
-      id: userId,
-      email: row.emailAddress ?? "",
-      emailNormalized: row.emailNormalized ?? "",
-      username: row.username,
-      firstName: row.firstName,
-      lastName: row.lastName,
-      passwordHash: row.passwordHash,
-      metadata: row.unsafeMetadata,
-      correlationId: row.correlationId,
-      status: verified ? "active" : "pending",
-      emailVerifiedAt: verified ? sql`now()` : null,
+      id: v.newUserId,
+      email: v.email,
+      emailNormalized: v.emailNormalized,
+      username: v.username,
+      firstName: v.firstName,
+      lastName: v.lastName,
+      passwordHash: v.passwordHash,
+      metadata: v.metadata,
+      correlationId: v.correlationId,
+      status: v.status,
+      emailVerifiedAt: sql`case when ${v.verified} then now() end`,
     },
-    sql`${record}`,
+    sql`${v.record}`,
   );
   return sql`new_user as (${newUser} on conflict (email_normalized) do nothing returning id),
-    registered as (${outboxInsertWhere(registered, inserted)}),
-    registered_audit as (${auditInsertWhere({ actor: "public", action: "user.registered", userId, correlationId: row.correlationId, eventId: registered.id, data: { signUpId: row.id } }, inserted)}),
-    proved as (${outboxInsertWhere(proved, provedAndInserted)}),
+    registered as (${outboxSlotsWhere(v, "registered", inserted)}),
+    registered_audit as (${auditInsertWhere(
+      { actor: "public", action: "user.registered", userId: v.newUserId, correlationId: v.correlationId, eventId: v.registeredId, data: v.registeredAudit },
+      inserted,
+    )}),
+    proved as (${outboxSlotsWhere(v, "proved", provedAndInserted)}),
     proved_audit as (${auditInsertWhere(
-      {
-        actor: "user",
-        action: "user.email_verified",
-        userId,
-        correlationId: row.correlationId,
-        eventId: proved.id,
-        data: { requestId: meta.requestId, signUpId: row.id, method: "sign_up" },
-      },
+      { actor: "user", action: "user.email_verified", userId: v.newUserId, correlationId: v.correlationId, eventId: v.provedId, data: v.provedAudit },
       provedAndInserted,
     )})`;
+}
+
+/** recordUserCtes' values for this row; `record` says whether the account is written. */
+export function recordUserValues(row: SignUpRow, record: boolean, meta: { requestId: string }): Record<RecordUserSlot, unknown> {
+  const userId = randomUUID();
+  const verified = row.emailVerifiedAt !== null;
+  const correlation = { correlationId: row.correlationId };
+  return {
+    newUserId: userId,
+    record,
+    verified,
+    email: row.emailAddress ?? "",
+    emailNormalized: row.emailNormalized ?? "",
+    username: row.username,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    passwordHash: row.passwordHash,
+    metadata: row.unsafeMetadata,
+    status: verified ? "active" : "pending",
+    correlationId: row.correlationId,
+    registeredAudit: { signUpId: row.id },
+    provedAudit: { requestId: meta.requestId, signUpId: row.id, method: "sign_up" },
+    ...eventValues("registered", UserRegistered.create({ userId }, correlation)),
+    ...eventValues("proved", EmailVerified.create({ userId }, correlation)),
+  };
 }
 
 /** A pending account's profile follows its own sign-up's later changes, until it is verified. */

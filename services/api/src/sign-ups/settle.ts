@@ -1,8 +1,8 @@
-import { auditInsertWhere, eq, type Executor, rowFrom, signUps, sql, type SQL, users } from "@signup/db";
+import { auditInsertWhere, eq, type Executor, type Placeholder, rowFrom, signUps, sql, type SQL, statement, users } from "@signup/db";
 import type { SignupFields } from "../account/signup-fields.ts";
 import { activationCtes, correlationOf } from "../account/activate-user.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
-import { recordUserCtes } from "./record-user.ts";
+import { recordUserCtes, recordUserSlots, recordUserValues } from "./record-user.ts";
 
 export type SettleContext = { fields: SignupFields; requestId: string };
 
@@ -60,17 +60,29 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext, o
 }
 
 /** The derived columns, and the account when `record` says so, in one statement. */
-async function save(tx: Executor, next: SignUpRow, record: boolean, ctx: SettleContext): Promise<SignUpRow> {
-  const rows = await tx.execute<Record<string, unknown>>(sql`
-    with ${recordUserCtes(next, record, ctx)}
+const saveSignUp = statement(
+  [...recordUserSlots, "signUpId", "userId", "ownsUser", "emailTaken", "phoneTaken"],
+  (v) => sql`
+    with ${recordUserCtes(v)}
     update ${signUps} set
-      user_id = coalesce((select id from new_user), ${next.userId}::uuid),
-      owns_user = ${next.ownsUser} or exists (select 1 from new_user),
-      email_taken = ${next.emailTaken},
-      phone_taken = ${next.phoneTaken},
+      user_id = coalesce((select id from new_user), ${v.userId}::uuid),
+      owns_user = ${v.ownsUser} or exists (select 1 from new_user),
+      email_taken = ${v.emailTaken},
+      phone_taken = ${v.phoneTaken},
       updated_at = now()
-    where id = ${next.id}
-    returning *`);
+    where id = ${v.signUpId}
+    returning *`,
+);
+
+async function save(tx: Executor, next: SignUpRow, record: boolean, ctx: SettleContext): Promise<SignUpRow> {
+  const rows = await saveSignUp(tx, {
+    ...recordUserValues(next, record, ctx),
+    signUpId: next.id,
+    userId: next.userId,
+    ownsUser: next.ownsUser,
+    emailTaken: next.emailTaken,
+    phoneTaken: next.phoneTaken,
+  });
   if (!rows[0]) throw new Error("sign-up vanished while settling");
   return rowFrom(signUps, rows[0]);
 }
@@ -89,7 +101,8 @@ export type Owner = Pick<SignUpRow, "userId" | "emailTaken"> & { correlationId: 
  * `owner_status`, `owner_correlation_id`) from that statement's row.
  */
 export const ownerLookup = {
-  cte: (emailNormalized: string): SQL => sql`owner as (select id, status, correlation_id from ${users} where email_normalized = ${emailNormalized})`,
+  cte: (emailNormalized: string | Placeholder): SQL =>
+    sql`owner as (select id, status, correlation_id from ${users} where email_normalized = ${emailNormalized})`,
   columns: sql`(select id from owner) as owner_id, (select status from owner) as owner_status, (select correlation_id from owner) as owner_correlation_id`,
   read: (raw: Record<string, unknown>): Owner => ({
     userId: (raw.owner_id as string | null) ?? null,
