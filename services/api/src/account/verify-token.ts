@@ -1,4 +1,4 @@
-import { and, type Database, eq, gt, isNull, sql, verificationTokens, retryTransient } from "@signup/db";
+import { and, type Database, eq, gt, isNull, retryTransient, sql, statement, verificationTokens } from "@signup/db";
 import { hashToken } from "@signup/tokens";
 import { HttpError } from "../http-error.ts";
 import type { SignUpRow } from "../sign-ups/fields.ts";
@@ -31,6 +31,15 @@ export async function inspectToken(db: Database, token: string): Promise<TokenSt
   return "valid";
 }
 
+const spendToken = statement(["tokenHash"], (v, db) =>
+  db
+    .update(verificationTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(verificationTokens.tokenHash, v.tokenHash), isNull(verificationTokens.usedAt), gt(verificationTokens.expiresAt, sql`now()`)))
+    .returning({ userId: verificationTokens.userId, signUpId: verificationTokens.signUpId })
+    .getSQL(),
+);
+
 /**
  * Spends the token and verifies the user in one transaction. `used_at IS NULL` in the UPDATE is
  * the single-use guarantee: of two concurrent POSTs only one row update wins.
@@ -39,13 +48,10 @@ export async function consumeToken(db: Database, token: string, ctx: SettleConte
   const tokenHash = hashToken(token);
   const outcome = await retryTransient(() =>
     db.transaction(async (tx) => {
-      const [spent] = await tx
-        .update(verificationTokens)
-        .set({ usedAt: sql`now()` })
-        .where(and(eq(verificationTokens.tokenHash, tokenHash), isNull(verificationTokens.usedAt), gt(verificationTokens.expiresAt, sql`now()`)))
-        .returning({ userId: verificationTokens.userId, signUpId: verificationTokens.signUpId });
+      const [spent] = await spendToken(tx, { tokenHash });
       if (!spent) return undefined;
-      return { signUp: await markEmailVerified(tx, spent, { ...ctx, method: "link" }) };
+      const owner = { userId: spent.user_id as string | null, signUpId: spent.sign_up_id as string | null };
+      return { signUp: await markEmailVerified(tx, owner, { ...ctx, method: "link" }) };
     }),
   );
   if (outcome) return outcome;

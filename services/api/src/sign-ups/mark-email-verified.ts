@@ -1,7 +1,16 @@
-import { eq, type Executor, signUps, sql } from "@signup/db";
+import { eq, type Executor, rowFrom, signUps, sql, statement } from "@signup/db";
 import { activateUser } from "../account/activate-user.ts";
 import type { SignUpRow } from "./fields.ts";
 import { settle, type SettleContext } from "./settle.ts";
+
+const verifyAddress = statement(["signUpId"], (v, db) =>
+  db
+    .update(signUps)
+    .set({ emailVerifiedAt: sql`coalesce(${signUps.emailVerifiedAt}, now())`, updatedAt: sql`now()` })
+    .where(eq(signUps.id, v.signUpId))
+    .returning()
+    .getSQL(),
+);
 
 /**
  * A link or code was spent (inside the caller's transaction). A token of a sign-up verifies that
@@ -14,12 +23,8 @@ export async function markEmailVerified(
   ctx: SettleContext & { method: "link" | "code" },
 ): Promise<SignUpRow | null> {
   if (spent.signUpId) {
-    const [row] = await tx
-      .update(signUps)
-      .set({ emailVerifiedAt: sql`coalesce(${signUps.emailVerifiedAt}, now())`, updatedAt: sql`now()` })
-      .where(eq(signUps.id, spent.signUpId))
-      .returning();
-    if (row) return settle(tx, row, ctx, { proved: true });
+    const [raw] = await verifyAddress(tx, { signUpId: spent.signUpId });
+    if (raw) return settle(tx, rowFrom(signUps, raw), ctx, { proved: true });
   }
   if (spent.userId) await activateUser(tx, spent.userId, { requestId: ctx.requestId, method: ctx.method });
   return null;

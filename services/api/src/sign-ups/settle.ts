@@ -1,6 +1,6 @@
 import { auditInsertWhere, eq, type Executor, type Placeholder, rowFrom, signUps, sql, type SQL, statement, users } from "@signup/db";
 import type { SignupFields } from "../account/signup-fields.ts";
-import { activationCtes, correlationOf } from "../account/activate-user.ts";
+import { activationCtes, activationSlots, activationValues, correlationOf } from "../account/activate-user.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
 import { recordUserCtes, recordUserSlots, recordUserValues } from "./record-user.ts";
 
@@ -49,15 +49,29 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext, o
     if (next.phoneNumber) await tx.update(users).set({ phoneNumber: next.phoneNumber }).where(eq(users.id, next.userId));
     const correlationId = owner?.userId === next.userId ? owner.correlationId : await correlationOf(tx, next.userId);
     if (correlationId === undefined) throw new Error("the sign-up's account vanished while completing");
-    const rows = await tx.execute<Record<string, unknown>>(sql`
-      with ${activationCtes({ id: next.userId, correlationId }, { requestId: ctx.requestId, method: "sign_up" })},
-      completed_audit as (${auditInsertWhere({ actor: "user", action: "sign_up.completed", userId: next.userId, correlationId: next.correlationId, data: { signUpId: next.id } }, sql`true`)}),
-      completed as (update ${signUps} set status = 'complete', completed_at = now(), updated_at = now() where id = ${next.id} returning *)
-      select * from completed`);
+    const rows = await completeSignUp(tx, {
+      ...activationValues({ id: next.userId, correlationId }, { requestId: ctx.requestId, method: "sign_up" }),
+      signUpId: next.id,
+      signUpCorrelationId: next.correlationId,
+      completedAudit: { signUpId: next.id },
+    });
     return rows[0] ? rowFrom(signUps, rows[0]) : next;
   }
   return next;
 }
+
+/**
+ * The person behind a sign-up proved the address: its account becomes active (activationCtes) and
+ * the sign-up completes, in one statement.
+ */
+const completeSignUp = statement(
+  [...activationSlots, "signUpId", "signUpCorrelationId", "completedAudit"],
+  (v) => sql`
+      with ${activationCtes(v)},
+      completed_audit as (${auditInsertWhere({ actor: "user", action: "sign_up.completed", userId: v.userId, correlationId: v.signUpCorrelationId, data: v.completedAudit }, sql`true`)}),
+      completed as (update ${signUps} set status = 'complete', completed_at = now(), updated_at = now() where id = ${v.signUpId} returning *)
+      select * from completed`,
+);
 
 /** The derived columns, and the account when `record` says so, in one statement. */
 const saveSignUp = statement(
