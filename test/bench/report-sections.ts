@@ -100,7 +100,7 @@ export function passwordSection(p: PasswordFigures): string[] {
     "## 5. Passwords (argon2id)",
     "",
     "`SIGNUP_FIELDS=email:required,password:required`, API alone, 8 at a time, beside the bare `@node-rs/argon2` hash",
-    "(m=19456, t=2, p=1, the API's own copy) with 8 in flight, in the same client process, taking turns (A B, B A).",
+    "(the API's own options and copy of the package) with 8 in flight, in the same client process, taking turns (A B, B A).",
     "",
     row(["", "per second", "p50 ms", "p99 ms", "count", "CPU ms each"]),
     row(["---", "---:", "---:", "---:", "---:", "---:"]),

@@ -66,7 +66,7 @@ describe("POST /account/register", () => {
   it("hashes a password with argon2id and never stores it in clear", async () => {
     await register({ email: "pw@example.com", password: "correct horse battery" });
     const [user] = await ctx.database.sql`select password_hash from users where email_normalized = 'pw@example.com'`;
-    expect(user!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(user!.password_hash).toMatch(/^\$argon2id\$v=19\$m=9216,t=4,p=1\$/);
     const [outbox] = await ctx.database.sql`select count(*)::int as n from outbox where envelope::text like '%correct horse%'`;
     expect(outbox!.n).toBe(0);
   });

@@ -21,12 +21,13 @@ async function pool(total: number, concurrency: number, deadlineMs: number, task
 
 type Hash = (password: string, options: Record<string, number>) => Promise<string>;
 
-/** argon2id exactly as services/api/src/account/password.ts calls it (algorithm 2 = Argon2id). */
+/** argon2id exactly as services/api/src/account/password.ts calls it: its options, its copy of the package. */
 async function argon2id(): Promise<(password: string) => Promise<string>> {
   // The API's own copy of the package (test/ does not depend on it): the same binary, the same build.
   const fromApi = createRequire(`${repoRoot}services/api/package.json`);
   const { hash } = (await import(fromApi.resolve("@node-rs/argon2"))) as { hash: Hash };
-  return (password) => hash(password, { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  const { passwordHashOptions } = (await import(`${repoRoot}services/api/src/account/password.ts`)) as { passwordHashOptions: Record<string, number> };
+  return (password) => hash(password, passwordHashOptions);
 }
 
 /**
