@@ -2,6 +2,7 @@ import { type Placeholder, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { auditLog } from "./schema.ts";
 import type { Executor } from "./client.ts";
 import { insertRowWhere } from "./insert-where.ts";
+import { type Slots, statement } from "./statement.ts";
 
 export type AuditEntry = {
   actor: string;
@@ -56,9 +57,25 @@ export async function appendAudit(tx: Executor, entries: AuditEntry | AuditEntry
  * Returns whether it did.
  */
 export async function auditedChange(db: Executor, change: SQLWrapper, entry: AuditEntry): Promise<boolean> {
-  const rows = await db.execute(sql`
+  const rows = await db.execute(auditedChangeSql(change, entry));
+  return rows.length > 0;
+}
+
+/** auditedChange for a hot path: built once from slots (statement()), filled at each run. */
+export function auditedStatement<const K extends string>(
+  names: readonly K[],
+  build: (v: Slots<K>, db: Executor) => { change: SQLWrapper; entry: AuditValues },
+) {
+  const run = statement(names, (v, db) => {
+    const { change, entry } = build(v, db);
+    return auditedChangeSql(change, entry);
+  });
+  return async (db: Executor, values: Record<K, unknown>): Promise<boolean> => (await run(db, values)).length > 0;
+}
+
+function auditedChangeSql(change: SQLWrapper, entry: AuditValues): SQL {
+  return sql`
     with change as (${change.getSQL()})
     ${auditInsertWhere(entry, sql`exists (select 1 from change)`)}
-    returning id`);
-  return rows.length > 0;
+    returning id`;
 }

@@ -1,10 +1,26 @@
 import type { EventOf } from "@signup/contracts";
-import { appendAudit, auditInsertWhere, type Database, invites, processedEvents, rowFrom, sql, users } from "@signup/db";
+import { appendAudit, auditInsertWhere, type Database, invites, processedEvents, rowFrom, sql, statement, users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import { joinTeams } from "./join-teams.ts";
 
 type Event = EventOf<"EmailVerified">;
 export const ONBOARDING = "onboarding";
+
+// One statement for what every onboarding does: claim the event, find the user, take its pending
+// invites and, when there are none (most sign-ups), write the "onboarded" entry too.
+const claimAndFind = statement(
+  ["userId", "eventId", "correlationId"],
+  (v, db) => sql`
+      with claimed as (${db.insert(processedEvents).values({ consumer: ONBOARDING, eventId: v.eventId }).onConflictDoNothing().returning({ eventId: processedEvents.eventId }).getSQL()}),
+      member as (select id, email_normalized from ${users} where id = ${v.userId} and exists (select 1 from claimed)),
+      pending as (delete from ${invites} where email_normalized = (select email_normalized from member) and expires_at > now() returning *),
+      onboarded as (${auditInsertWhere(
+        { actor: "onboarding", userId: v.userId, correlationId: v.correlationId, eventId: v.eventId, action: "user.onboarded", data: { teamsJoined: 0 } },
+        sql`exists (select 1 from member) and not exists (select 1 from pending)`,
+      )})
+      select exists (select 1 from claimed) as claimed, exists (select 1 from member) as found,
+        coalesce((select json_agg(pending) from pending), '[]'::json) as invites`,
+);
 
 /**
  * For each pending invite of the verified address: join the team, delete the invite, audit both,
@@ -16,20 +32,11 @@ export async function onboardUser(event: Event, deps: { db: Database }): Promise
   const userId = event.data.userId;
   const base = { actor: "onboarding", userId, correlationId: event.correlationId, eventId: event.id };
   return deps.db.transaction(async (tx) => {
-    // One statement for what every onboarding does: claim the event, find the user, take its
-    // pending invites and, when there are none (most sign-ups), write the "onboarded" entry too.
-    const claim = tx
-      .insert(processedEvents)
-      .values({ consumer: ONBOARDING, eventId: event.id })
-      .onConflictDoNothing()
-      .returning({ eventId: processedEvents.eventId });
-    const [row] = await tx.execute<{ claimed: boolean; found: boolean; invites: Array<Record<string, unknown>> }>(sql`
-      with claimed as (${claim.getSQL()}),
-      member as (select id, email_normalized from ${users} where id = ${userId} and exists (select 1 from claimed)),
-      pending as (delete from ${invites} where email_normalized = (select email_normalized from member) and expires_at > now() returning *),
-      onboarded as (${auditInsertWhere({ ...base, action: "user.onboarded", data: { teamsJoined: 0 } }, sql`exists (select 1 from member) and not exists (select 1 from pending)`)})
-      select exists (select 1 from claimed) as claimed, exists (select 1 from member) as found,
-        coalesce((select json_agg(pending) from pending), '[]'::json) as invites`);
+    const [row] = (await claimAndFind(tx, { userId, eventId: event.id, correlationId: event.correlationId })) as Array<{
+      claimed: boolean;
+      found: boolean;
+      invites: Array<Record<string, unknown>>;
+    }>;
     if (!row?.claimed) return { outcome: "skipped", reason: "already_processed" };
     if (!row.found) return { outcome: "skipped", reason: "user_not_found" };
     const pending = row.invites.map((raw) => rowFrom(invites, raw));
