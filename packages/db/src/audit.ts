@@ -41,9 +41,9 @@ export function auditInsert(db: Executor, entries: AuditValues | AuditValues[]) 
   return db.insert(auditLog).values((Array.isArray(entries) ? entries : [entries]).map(auditRow));
 }
 
-/** The same entry, written only when `condition` holds (INSERT ... SELECT ... WHERE). */
-export function auditInsertWhere(entry: AuditValues, condition: SQL): SQL {
-  return insertRowWhere(auditLog, auditRow(entry), condition);
+/** The same entry, written only when `condition` holds (INSERT ... SELECT ... WHERE); per row of `from` if given. */
+export function auditInsertWhere(entry: AuditValues, condition: SQL, from?: SQL): SQL {
+  return insertRowWhere(auditLog, auditRow(entry), condition, from);
 }
 
 export async function appendAudit(tx: Executor, entries: AuditEntry | AuditEntry[]): Promise<void> {

@@ -7,9 +7,10 @@ import type { PgInsertValue, PgTable } from "drizzle-orm/pg-core";
  * DEFAULT in a SELECT), so this is the same row as INSERT ... SELECT ... WHERE: the columns are the
  * row's keys mapped through the table's own column names and types, and a key left undefined keeps
  * its column's default, exactly as drizzle's values() does. Each value is cast to its column's type
- * because a parameter in a select list would otherwise be taken as text.
+ * because a parameter in a select list would otherwise be taken as text. With `from`, one row per
+ * row of that source (its columns may be the values), e.g. a batch unnested from array parameters.
  */
-export function insertRowWhere<T extends PgTable>(table: T, row: PgInsertValue<T>, condition: SQL): SQL {
+export function insertRowWhere<T extends PgTable>(table: T, row: PgInsertValue<T>, condition: SQL, from?: SQL): SQL {
   const values = row as Record<string, unknown>;
   const columns = Object.entries(getTableColumns(table)).filter(([key]) => values[key] !== undefined);
   const names = sql.join(
@@ -23,5 +24,5 @@ export function insertRowWhere<T extends PgTable>(table: T, row: PgInsertValue<T
     }),
     sql`, `,
   );
-  return sql`insert into ${table} (${names}) select ${selected} where ${condition}`;
+  return sql`insert into ${table} (${names}) select ${selected}${from ? sql` from ${from}` : sql``} where ${condition}`;
 }

@@ -1,5 +1,5 @@
 import type { AnyEvent } from "@signup/contracts";
-import { and, auditInsertWhere, batched, type Database, eq, mailIntents, processedEvents, signUps, sql, verificationTokens } from "@signup/db";
+import { auditInsertWhere, batched, type Database, mailIntents, processedEvents, rowFrom, signUps, sql, statement, verificationTokens } from "@signup/db";
 
 const MAILER = "mailer";
 
@@ -30,42 +30,58 @@ export function mailerStore(db: Database): MailerStore {
   if (store) return store;
   const alreadySent = batched(
     async (eventIds: string[]) => {
-      const rows = await db
-        .select({ eventId: processedEvents.eventId })
-        .from(processedEvents)
-        .where(and(eq(processedEvents.consumer, MAILER), sql`${processedEvents.eventId} = any(${sql.param(eventIds)}::uuid[])`));
-      const sent = new Set(rows.map((row) => row.eventId));
+      const sent = new Set((await processed(db, { eventIds })).map((row) => row.event_id as string));
       return eventIds.map((id) => sent.has(id));
     },
     { maxSize: batchSize },
   );
   const signUp = batched(
     async (ids: string[]) => {
-      const rows = await db
-        .select()
-        .from(signUps)
-        .where(sql`${signUps.id} = any(${sql.param(ids)}::uuid[])`);
+      const rows = (await signUpsById(db, { ids })).map((raw) => rowFrom(signUps, raw));
       return ids.map((id) => rows.find((row) => row.id === id));
     },
     { maxSize: batchSize },
   );
   const insertToken = batched(
     async (tokens: NewToken[]) => {
-      await db.insert(verificationTokens).values(tokens);
+      await insertTokens(db, {
+        userIds: tokens.map((t) => t.userId ?? null),
+        signUpIds: tokens.map((t) => t.signUpId ?? null),
+        tokenHashes: tokens.map((t) => t.tokenHash),
+        codeHashes: tokens.map((t) => t.codeHash ?? null),
+        expiresAts: tokens.map((t) => t.expiresAt.toISOString()),
+        eventIds: tokens.map((t) => t.eventId ?? null),
+      });
       return tokens.map(() => undefined);
     },
     { maxSize: batchSize },
   );
   const recordIntent = batched(
     async (intents: Intent[]) => {
-      await db.insert(mailIntents).values(intents).onConflictDoNothing();
+      await insertIntents(db, {
+        eventIds: intents.map((i) => i.eventId),
+        actions: intents.map((i) => i.action),
+        userIds: intents.map((i) => i.userId),
+        teamIds: intents.map((i) => i.teamId),
+        messageIds: intents.map((i) => i.messageId),
+        data: intents.map((i) => JSON.stringify(i.data)),
+      });
       return intents.map(() => undefined);
     },
     { maxSize: batchSize },
   );
   const recordSent = batched(
     async (sent: Sent[]) => {
-      await recordSentBatch(db, sent);
+      // An event twice in one batch is recorded by its first item.
+      const unique = sent.filter((item, i) => sent.findIndex((other) => other.event.id === item.event.id) === i);
+      await recordSentBatch(db, {
+        eventIds: unique.map(({ event }) => event.id),
+        actions: unique.map(({ audit }) => audit.action),
+        userIds: unique.map(({ audit }) => audit.userId),
+        teamIds: unique.map(({ audit }) => audit.teamId),
+        correlationIds: unique.map(({ event }) => event.correlationId),
+        data: unique.map(({ audit }) => JSON.stringify(audit.data)),
+      });
       return sent.map(() => undefined);
     },
     { maxSize: batchSize },
@@ -75,29 +91,56 @@ export function mailerStore(db: Database): MailerStore {
   return store;
 }
 
+// Each statement has one shape whatever the batch's size (a batch's values as one array per
+// column, unnested), so it is rendered once and PostgreSQL plans it once per connection. Times go
+// as text[]: drizzle hands postgres.js timestamp arrays unserialised.
+
+const processed = statement(
+  ["eventIds"],
+  (v) => sql`select event_id from ${processedEvents} where consumer = ${MAILER} and event_id = any(${v.eventIds}::uuid[])`,
+);
+
+const signUpsById = statement(["ids"], (v) => sql`select * from ${signUps} where id = any(${v.ids}::uuid[])`);
+
+const insertTokens = statement(
+  ["userIds", "signUpIds", "tokenHashes", "codeHashes", "expiresAts", "eventIds"],
+  (v) => sql`
+  insert into ${verificationTokens} (user_id, sign_up_id, token_hash, code_hash, expires_at, event_id)
+  select * from unnest(${v.userIds}::uuid[], ${v.signUpIds}::uuid[], ${v.tokenHashes}::text[], ${v.codeHashes}::text[],
+    ${v.expiresAts}::text[]::timestamptz[], ${v.eventIds}::uuid[])`,
+);
+
+const insertIntents = statement(
+  ["eventIds", "actions", "userIds", "teamIds", "messageIds", "data"],
+  (v) => sql`
+  insert into ${mailIntents} (event_id, action, user_id, team_id, message_id, data)
+  select * from unnest(${v.eventIds}::uuid[], ${v.actions}::text[], ${v.userIds}::uuid[], ${v.teamIds}::uuid[], ${v.messageIds}::text[], ${v.data}::jsonb[])
+  on conflict do nothing`,
+);
+
 /**
  * The inbox rows and their audit entries in one statement: an entry is written only with its own
- * event's inbox row, so each mail is recorded once, whoever records first (an event twice in one
- * batch is recorded by its first item).
+ * event's inbox row, so each mail is recorded once, whoever records first.
  */
-async function recordSentBatch(db: Database, items: Sent[]): Promise<void> {
-  const unique = items.filter((item, i) => items.findIndex((other) => other.event.id === item.event.id) === i);
-  const change = db
-    .insert(processedEvents)
-    .values(unique.map(({ event }) => ({ consumer: MAILER, eventId: event.id })))
-    .onConflictDoNothing()
-    .returning({ eventId: processedEvents.eventId });
-  const audits = unique.map(({ event, audit }, i) => {
-    const entry = {
+const recordSentBatch = statement(
+  ["eventIds", "actions", "userIds", "teamIds", "correlationIds", "data"],
+  (v) => sql`
+  with item as (
+    select * from unnest(${v.eventIds}::uuid[], ${v.actions}::text[], ${v.userIds}::uuid[], ${v.teamIds}::uuid[], ${v.correlationIds}::text[], ${v.data}::jsonb[])
+      as item(event_id, action, user_id, team_id, correlation_id, data)
+  ),
+  change as (insert into ${processedEvents} (consumer, event_id) select ${MAILER}, event_id from item on conflict do nothing returning event_id)
+  ${auditInsertWhere(
+    {
       actor: "mailer",
-      action: audit.action,
-      userId: audit.userId,
-      teamId: audit.teamId,
-      correlationId: event.correlationId,
-      eventId: event.id,
-      data: audit.data,
-    };
-    return sql`${sql.identifier(`audit_${i}`)} as (${auditInsertWhere(entry, sql`exists (select 1 from change where event_id = ${event.id}::uuid)`)})`;
-  });
-  await db.execute(sql`with change as (${change.getSQL()}), ${sql.join(audits, sql`, `)} select 1`);
-}
+      action: sql`item.action`,
+      userId: sql`item.user_id`,
+      teamId: sql`item.team_id`,
+      correlationId: sql`item.correlation_id`,
+      eventId: sql`item.event_id`,
+      data: sql`item.data`,
+    },
+    sql`true`,
+    sql`item join change using (event_id)`,
+  )}`,
+);
