@@ -6,7 +6,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
 import { auditInsert, auditInsertWhere } from "./audit.ts";
-import { outboxInsert, outboxInsertWhere } from "./outbox.ts";
+import { eventSlots, outboxInsert, outboxInsertWhere, outboxSlotsWhere } from "./outbox.ts";
 import { auditLog, outbox } from "./schema.ts";
 
 // Builds SQL without a connection: these tests look at what the builders would send.
@@ -51,6 +51,16 @@ describe.each([
     insert: () => outboxInsert(db, envelope).toSQL().sql,
     insertWhere: () => dialect.sqlToQuery(outboxInsertWhere(envelope, condition)).sql,
   },
+  {
+    table: "outbox" as const,
+    drizzleTable: outbox,
+    insert: () => outboxInsert(db, envelope).toSQL().sql,
+    // The same row as slots, for a statement built once (statement()).
+    insertWhere: () => {
+      const slots = Object.fromEntries(eventSlots("event").map((name) => [name, sql.placeholder(name)]));
+      return dialect.sqlToQuery(outboxSlotsWhere(slots as Parameters<typeof outboxSlotsWhere<"event">>[0], "event", condition)).sql;
+    },
+  },
 ])("$table has one writer", ({ table, drizzleTable, insert, insertWhere }) => {
   const written = columnNames(drizzleTable).filter((name) => !filledLater[table].includes(name));
 
@@ -71,6 +81,11 @@ describe("the conditional insert", () => {
     const text = dialect.sqlToQuery(auditInsertWhere({ actor: "a", action: "b", userId: null, data: { k: 1 } }, condition)).sql;
     expect(text).toContain("($3)::uuid");
     expect(text).toContain("($7)::jsonb");
+  });
+
+  it("writes one row per row of a source when given one (a batch unnested from arrays)", () => {
+    const text = dialect.sqlToQuery(auditInsertWhere({ actor: "a", action: sql`item.action` }, sql`true`, sql`item`)).sql;
+    expect(text).toMatch(/select .*\(item\.action\)::text.* from item where true$/);
   });
 
   it("takes SQL for a value, as the VALUES insert does", () => {
