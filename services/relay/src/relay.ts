@@ -1,4 +1,4 @@
-import { and, asc, type Database, inArray, isNull, markOutboxFailed, outbox, sql } from "@signup/db";
+import { and, asc, type Database, isNull, markOutboxFailed, outbox, sql, statement } from "@signup/db";
 import { parseEvent, type AnyEvent } from "@signup/contracts";
 import type { Logger } from "@signup/logger";
 import type { Publisher } from "@signup/queue";
@@ -18,6 +18,19 @@ async function publishTraced(publisher: Publisher, events: AnyEvent[], rowCount:
   await inSpan("@signup/relay", "relay batch", { links, attributes }, () => publisher.publish(events));
 }
 
+// Rendered once (statement()): the relay runs them for every batch, and every poll when idle.
+const unpublished = statement(["batchSize"], (v, db) =>
+  db
+    .select({ id: outbox.id, envelope: outbox.envelope })
+    .from(outbox)
+    .where(and(isNull(outbox.publishedAt), isNull(outbox.failedAt)))
+    .orderBy(asc(outbox.createdAt))
+    .limit(v.batchSize)
+    .for("update", { skipLocked: true })
+    .getSQL(),
+);
+const markPublished = statement(["ids"], (v) => sql`update ${outbox} set published_at = now() where id = any(${v.ids}::uuid[])`);
+
 export type RelayDeps = { db: Database; publisher: Publisher; logger: Logger; batchSize: number };
 
 /**
@@ -31,13 +44,7 @@ export type RelayDeps = { db: Database; publisher: Publisher; logger: Logger; ba
 export async function relayBatch({ db, publisher, logger, batchSize }: RelayDeps): Promise<number> {
   let publishedCount = 0;
   const rowCount = await db.transaction(async (tx) => {
-    const rows = await tx
-      .select({ id: outbox.id, envelope: outbox.envelope })
-      .from(outbox)
-      .where(and(isNull(outbox.publishedAt), isNull(outbox.failedAt)))
-      .orderBy(asc(outbox.createdAt))
-      .limit(batchSize)
-      .for("update", { skipLocked: true });
+    const rows = (await unpublished(tx, { batchSize })).map((raw) => ({ id: raw.id as string, envelope: raw.envelope }));
     if (rows.length === 0) return 0;
 
     const valid: AnyEvent[] = [];
@@ -52,7 +59,7 @@ export async function relayBatch({ db, publisher, logger, batchSize }: RelayDeps
       }
     }
     await publishTraced(publisher, valid, rows.length);
-    if (published.length > 0) await tx.update(outbox).set({ publishedAt: sql`now()` }).where(inArray(outbox.id, published));
+    if (published.length > 0) await markPublished(tx, { ids: published });
     for (const { id, reason } of rejected) {
       await markOutboxFailed(tx, id, reason);
       logger.error({ eventId: id, err: reason }, "outbox row fails its contract; kept as a dead letter, not published");
