@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { serviceHeapFlags } from "@signup/local-infra";
 import { repoRoot } from "./manifests.ts";
 
 /**
@@ -88,6 +89,11 @@ describe("infra/Dockerfile", () => {
   it("has a build and a runtime stage on node:22-bookworm-slim", () => {
     expect(instructions.filter((i) => i.keyword === "FROM").map((i) => i.stage)).toEqual(["build", "runtime"]);
     expect(instructions.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_IMAGE="))?.args).toBe("NODE_IMAGE=node:22-bookworm-slim");
+  });
+
+  it("caps each service's heap as pnpm start does (a Dockerfile cannot import serviceHeapFlags)", () => {
+    const nodeOptions = runtime.find((i) => i.keyword === "ENV" && i.args.startsWith("NODE_OPTIONS="))?.args ?? "";
+    for (const flag of serviceHeapFlags) expect(nodeOptions).toContain(flag);
   });
 
   it("installs the pnpm version the repository pins", () => {

@@ -34,12 +34,14 @@ export type ServiceRuntime = "source" | "dist";
 /**
  * V8's default heap sizing lets a service grow to 200-280 MB under load (a 32 MB young generation,
  * an old generation collected late). Their live data is a few tens of MB (the API's most, with
- * its password list), so these caps keep each near 100-135 MB at load. Tighter caps cost more
- * than they save: at 64 MB the API spent most of its time collecting garbage, at 96/4 MB ~20 %
- * more CPU per sign-up (measured in `pnpm bench`). The image sets the same in NODE_OPTIONS; the
- * tsx runtime of the tests, which also holds a compiler, runs without them.
+ * its password list), so these caps keep each near 90-125 MB at load, and the API within 150 MB
+ * with two password hashes in flight. Measured in `pnpm bench`: at a 64 MB old generation the API
+ * spent most of its time collecting garbage; 4 MB semi-spaces cost no CPU measurable against 8 once
+ * the hot statements stopped being rebuilt per request (2.9 ms of API CPU per sign-up either way)
+ * and save ~10 MB per process. The image sets the same in NODE_OPTIONS; the tsx runtime of the
+ * tests, which also holds a compiler, runs without them.
  */
-export const serviceHeapFlags = ["--max-old-space-size=128", "--max-semi-space-size=8"] as const;
+export const serviceHeapFlags = ["--max-old-space-size=128", "--max-semi-space-size=4"] as const;
 
 /**
  * On one machine the API answers people while the rest work through queues: the background
