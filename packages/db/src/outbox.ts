@@ -25,14 +25,10 @@ export function outboxInsert(db: Executor, envelope: OutboxEnvelope) {
   return db.insert(outbox).values(outboxRow(envelope));
 }
 
-/** The same row, written only when `condition` holds (INSERT ... SELECT ... WHERE). */
-export function outboxInsertWhere(envelope: OutboxEnvelope, condition: SQL): SQL {
-  return insertRowWhere(outbox, outboxRow(envelope), condition);
-}
-
 /**
- * outboxInsertWhere in a statement built once (statement()): the event's row as slots named after
- * `name`, which eventValues(name, envelope) fills at each run.
+ * The same row, written only when `condition` holds (INSERT ... SELECT ... WHERE), in a statement
+ * built once (statement()): the event's row as slots named after `name`, which
+ * eventValues(name, envelope) fills at each run.
  */
 export function outboxSlotsWhere<N extends string>(v: Slots<EventSlot<N>>, name: N, condition: SQL): SQL {
   const slot = (key: EventSlot<N>) => v[key];
