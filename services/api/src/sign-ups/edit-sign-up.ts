@@ -130,10 +130,10 @@ export async function createSignUp(
   }
   const emailAddress = invite?.email ?? changes.emailAddress;
   const correlationId = invite?.correlationId ?? ctx.correlationId;
-  await ensureUsernameFree(tx, changes.username, emailAddress === undefined ? null : normalizeEmail(emailAddress));
+  const emailNormalized = emailAddress === undefined ? undefined : normalizeEmail(emailAddress);
+  await ensureUsernameFree(tx, changes.username, emailNormalized ?? null);
   const { token, hash } = issueClientToken();
   const id = randomUUID();
-  const emailNormalized = emailAddress === undefined ? undefined : normalizeEmail(emailAddress);
   const [raw] = await insertSignUp(tx, {
     id,
     clientTokenHash: hash,
