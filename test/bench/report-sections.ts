@@ -86,6 +86,7 @@ export function rateSection(r: RateFigures): string[] {
     "A second client process sends POST /account/register on a fixed schedule (open loop: latency counts from the scheduled",
     `send time, so a slow server cannot hide its queueing) while the background load of run 2's kind, paced at ${r.busyPerSecond} sign-ups/s`,
     "(each also verified by its link, every 10th onboarded into a team), keeps the relay, the workers and PostgreSQL busy.",
+    "That background client (with its SMTP sink) runs at nice 10: it stands for users and a mail server on other machines.",
     `The background load was ${r.busyThroughout ? "still running when the last phase ended" : "**finished before the last phase ended**"}.`,
     "",
     row(["rate", "sent", "202", "failed", "timed out", "p50 ms", "p99 ms", "max ms", "client's own worst send lag ms"]),
