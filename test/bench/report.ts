@@ -5,7 +5,7 @@ import { e2eSection, machineSection, passwordSection, rateSection, registerSecti
 import type { PasswordFigures } from "./run-password.ts";
 import type { RegisterFigures } from "./run-register.ts";
 import type { E2eFigures, RateFigures } from "./run-e2e.ts";
-import type { Usage } from "./sampler.ts";
+import type { Group, Usage } from "./sampler.ts";
 
 export type SuiteResults = {
   register?: RegisterFigures;
@@ -46,6 +46,26 @@ export function headline(results: SuiteResults): string[] {
 }
 
 /** Things a reader should know before trusting the figures, worked out from the samples. */
+/**
+ * What the run's CPU per completed sign-up allows at most on this machine: the limit a faster
+ * pipeline must move (on 2 cores, 500 sign-ups/s leaves 4 ms of CPU for each, PostgreSQL included).
+ */
+function cpuCeiling(run: E2eFigures, cores: number): string {
+  const perSignUp = (groups: Group[]) =>
+    (run.usage.processes.filter((p) => groups.includes(p.group)).reduce((sum, p) => sum + p.cpuSeconds, 0) * 1_000) / run.pipeline.completed;
+  const system = perSignUp(["service", "postgres", "redis"]);
+  const top = run.usage.processes
+    .filter((p) => p.group !== "load")
+    .sort((a, b) => b.cpuSeconds - a.cpuSeconds)
+    .slice(0, 3)
+    .map((p) => `${p.label} ${((p.cpuSeconds * 1_000) / run.pipeline.completed).toFixed(1)}`);
+  return (
+    `${run.title}: ${system.toFixed(1)} ms of CPU per completed sign-up in the services, PostgreSQL and Redis (${top.join(", ")}) ` +
+    `and ${perSignUp(["load"]).toFixed(1)} ms in the load generators: with all ${cores} cores on the services alone, at most ` +
+    `${((cores * 1_000) / Math.max(1e-9, system)).toFixed(0)} sign-ups/s on this machine.`
+  );
+}
+
 function observations(machine: Machine, results: SuiteResults): string[] {
   const notes: string[] = [];
   if (machine.loadAverage > machine.cores / 2) {
@@ -74,6 +94,9 @@ function observations(machine: Machine, results: SuiteResults): string[] {
   for (const run of [results.e2e, results.slow]) {
     const deepest = run ? Object.entries(run.series.queues).map(([name, depths]) => [name, Math.max(0, ...depths)] as const).sort((a, b) => b[1] - a[1])[0] : undefined;
     if (run && deepest && deepest[1] > 100) notes.push(`${run.title}: the ${deepest[0]} queue held up to ${deepest[1]} jobs: its worker was the slowest stage of that run.`);
+  }
+  for (const run of [results.e2e, results.slow]) {
+    if (run && run.pipeline.completed > 0) notes.push(cpuCeiling(run, machine.cores));
   }
   for (const run of [results.e2e, results.slow]) {
     if (run && !run.drained) notes.push(`${run.title}: the pipeline had not drained when the wait ran out; "lost" counts what was still in flight.`);
