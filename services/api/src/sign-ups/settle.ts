@@ -115,7 +115,7 @@ export type Owner = Pick<SignUpRow, "userId" | "emailTaken"> & { correlationId: 
  * `owner_status`, `owner_correlation_id`) from that statement's row.
  */
 export const ownerLookup = {
-  cte: (emailNormalized: string | Placeholder): SQL =>
+  cte: (emailNormalized: string | Placeholder | SQL): SQL =>
     sql`owner as (select id, status, correlation_id from ${users} where email_normalized = ${emailNormalized})`,
   columns: sql`(select id from owner) as owner_id, (select status from owner) as owner_status, (select correlation_id from owner) as owner_correlation_id`,
   read: (raw: Record<string, unknown>): Owner => ({
