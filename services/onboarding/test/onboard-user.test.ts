@@ -53,6 +53,17 @@ describe("onboarding on EmailVerified", () => {
     expect(once.members).toHaveLength(1);
   });
 
+  it("a user nobody invited is onboarded once, however often and however concurrently the event comes", async () => {
+    const { userId, event } = await invitedUser(0);
+    const results = await Promise.all([onboardUser(event, { db: database.db }), onboardUser(event, { db: database.db })]);
+    expect(results).toContainEqual({ outcome: "done", teamsJoined: 0 });
+    expect(results).toContainEqual({ outcome: "skipped", reason: "already_processed" });
+    expect(await onboardUser(event, { db: database.db })).toEqual({ outcome: "skipped", reason: "already_processed" });
+    const state = await snapshot(userId);
+    expect(state.audit).toEqual([{ action: "user.onboarded", team_id: null }]);
+    expect(state.members).toEqual([]);
+  });
+
   it("two workers delivered the same event at once apply it once", async () => {
     const { userId, event } = await invitedUser(3);
     const results = await Promise.all([onboardUser(event, { db: database.db }), onboardUser(event, { db: database.db })]);

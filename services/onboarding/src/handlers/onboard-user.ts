@@ -1,13 +1,13 @@
 import type { EventOf } from "@signup/contracts";
-import { appendAudit, auditInsertWhere, type Database, invites, processedEvents, rowFrom, sql, statement, users } from "@signup/db";
+import { appendAudit, auditInsertWhere, type Database, insertRowWhere, invites, processedEvents, rowFrom, sql, statement, users } from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import { joinTeams } from "./join-teams.ts";
 
 type Event = EventOf<"EmailVerified">;
 export const ONBOARDING = "onboarding";
 
-// One statement for what every onboarding does: claim the event, find the user, take its pending
-// invites and, when there are none (most sign-ups), write the "onboarded" entry too.
+// An invite was seen: claim the event, find the user and take its pending invites in one statement
+// (and, should they be gone by now, write the "onboarded" entry as onboardUninvited does).
 const claimAndFind = statement(
   ["userId", "eventId", "correlationId"],
   (v, db) => sql`
@@ -22,6 +22,23 @@ const claimAndFind = statement(
         coalesce((select json_agg(pending) from pending), '[]'::json) as invites`,
 );
 
+// Most sign-ups have no invite: then claiming the event and the "onboarded" entry are all there is,
+// one statement on its own (no BEGIN and COMMIT round trips). With an invite pending it writes
+// nothing and says so, and the transaction below takes the invites.
+const onboardUninvited = statement(
+  ["userId", "eventId", "correlationId"],
+  (v) => sql`
+      with member as (select id, email_normalized from ${users} where id = ${v.userId}),
+      invited as (select exists (select 1 from ${invites} where email_normalized = (select email_normalized from member) and expires_at > now()) as pending),
+      claimed as (${insertRowWhere(processedEvents, { consumer: ONBOARDING, eventId: v.eventId }, sql`not (select pending from invited)`)}
+        on conflict do nothing returning event_id),
+      onboarded as (${auditInsertWhere(
+        { actor: "onboarding", userId: v.userId, correlationId: v.correlationId, eventId: v.eventId, action: "user.onboarded", data: { teamsJoined: 0 } },
+        sql`exists (select 1 from claimed) and exists (select 1 from member)`,
+      )})
+      select exists (select 1 from claimed) as claimed, exists (select 1 from member) as found, (select pending from invited) as invited`,
+);
+
 /**
  * For each pending invite of the verified address: join the team, delete the invite, audit both,
  * and queue the "you joined" mail (through the outbox, so it is sent if and only if this commits).
@@ -31,6 +48,16 @@ const claimAndFind = statement(
 export async function onboardUser(event: Event, deps: { db: Database }): Promise<HandlerResult> {
   const userId = event.data.userId;
   const base = { actor: "onboarding", userId, correlationId: event.correlationId, eventId: event.id };
+  const [first] = (await onboardUninvited(deps.db, { userId, eventId: event.id, correlationId: event.correlationId })) as Array<{
+    claimed: boolean;
+    found: boolean;
+    invited: boolean;
+  }>;
+  if (first && !first.invited) {
+    if (!first.claimed) return { outcome: "skipped", reason: "already_processed" };
+    if (!first.found) return { outcome: "skipped", reason: "user_not_found" };
+    return { outcome: "done", teamsJoined: 0 };
+  }
   return deps.db.transaction(async (tx) => {
     const [row] = (await claimAndFind(tx, { userId, eventId: event.id, correlationId: event.correlationId })) as Array<{
       claimed: boolean;
