@@ -16,8 +16,9 @@ export type Sizes = {
   slow: { total: number; concurrency: number; smtpDelayMs: number; idpDelayMs: number } & Budget;
   /**
    * `busyPerSecond`: the background's steady sign-up rate (each also verified and onboarded), so
-   * the relay, the workers and PostgreSQL have work throughout (about half of what the pipeline
-   * completes on the 2-core machine at most) while the API is not flooded by a closed loop;
+   * the relay, the workers and PostgreSQL have work throughout (a quarter to two thirds of what the
+   * pipeline completes at most on the 2-core machine, by the day's CPU) while the API is not flooded
+   * by a closed loop;
    * `leadSeconds`: how long it runs before the first measured request.
    */
   rate: { phases: Array<{ perSecond: number; seconds: number }>; busyLoad: number; busyPerSecond: number; leadSeconds: number };
