@@ -45,7 +45,6 @@ export function headline(results: SuiteResults): string[] {
   ];
 }
 
-/** Things a reader should know before trusting the figures, worked out from the samples. */
 /**
  * What the run's CPU per completed sign-up allows at most on this machine: the limit a faster
  * pipeline must move (on 2 cores, 500 sign-ups/s leaves 4 ms of CPU for each, PostgreSQL included).
@@ -66,6 +65,7 @@ function cpuCeiling(run: E2eFigures, cores: number): string {
   );
 }
 
+/** Things a reader should know before trusting the figures, worked out from the samples. */
 function observations(machine: Machine, results: SuiteResults): string[] {
   const notes: string[] = [];
   if (machine.loadAverage > machine.cores / 2) {
