@@ -1,5 +1,6 @@
 // `pnpm build`: every workspace package's src/ to plain JavaScript in dist/ (what production runs:
-// `node --conditions=production services/<name>/dist/main.js`), then the SDK's browser bundle.
+// `node --conditions=production services/<name>/dist/main.js`, and `pnpm start` its supervisor,
+// infra/local/dist/start.js), then the SDK's browser bundle.
 // esbuild transpiles file by file and keeps the layout, so each package resolves its own
 // dependencies at run time as pnpm laid them out. Type checking is tsc's job, not the build's.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -8,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const workspaces = ["packages", "services"].flatMap((group) =>
+const workspaces = ["packages", "services", "infra"].flatMap((group) =>
   readdirSync(join(root, group))
     .map((name) => join(root, group, name))
     .filter((dir) => existsSync(join(dir, "src")) && existsSync(join(dir, "package.json"))),
