@@ -31,8 +31,10 @@ export function pingRedis(port: number, host = "127.0.0.1"): Promise<boolean> {
 /**
  * A private redis-server from PATH, configured as production should be: AOF with fsync every
  * second (an accepted job survives a crash) and noeviction (BullMQ must never lose keys).
+ * `ownProcessGroup`: out of the caller's process group, so a terminal's Ctrl+C does not stop it
+ * while the services that use it are still draining; the caller stops it after them.
  */
-export async function startRedisServer(options: { dir: string; port?: number; persist?: boolean }): Promise<RedisServerHandle> {
+export async function startRedisServer(options: { dir: string; port?: number; persist?: boolean; ownProcessGroup?: boolean }): Promise<RedisServerHandle> {
   if (!hasRedisServer()) throw new Error(redisInstallHint);
   mkdirSync(options.dir, { recursive: true });
   const port = options.port ?? (await freePort());
@@ -55,7 +57,7 @@ export async function startRedisServer(options: { dir: string; port?: number; pe
     "--protected-mode",
     "yes",
   ];
-  const child = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"], detached: options.ownProcessGroup === true });
   let exited = false;
   child.once("exit", () => (exited = true));
   await waitUntil(

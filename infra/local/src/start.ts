@@ -72,7 +72,9 @@ async function main() {
   let redisUrl = env.REDIS_URL;
   if (!redisUrl) {
     if (!hasRedisServer()) throw new Error(redisInstallHint);
-    const redis = await startRedisServer({ dir: join(dataDir, "redis"), port: await freePort(6380) });
+    // In a process group of its own: Ctrl+C reaches every process of the terminal's group at once,
+    // and a worker still closing while Redis shuts down retries its connection until killed.
+    const redis = await startRedisServer({ dir: join(dataDir, "redis"), port: await freePort(6380), ownProcessGroup: true });
     stops.push(redis.stop);
     redisUrl = redis.url;
   }
