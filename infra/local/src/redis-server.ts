@@ -1,10 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { connect } from "node:net";
+import { join } from "node:path";
 import { freePort } from "./free-port.ts";
+import { stopLeftover } from "./leftover-server.ts";
 import { waitUntil } from "./wait.ts";
 
-export type RedisServerHandle = { url: string; port: number; process: ChildProcess; stop(): Promise<void> };
+export type RedisServerHandle = {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+  /** The pid of a redis-server an earlier run left running on `dir`, stopped first. */
+  leftover?: number;
+};
 
 export const redisInstallHint =
   "redis-server was not found on PATH. Install it (Debian/Ubuntu: `sudo apt-get install redis-server`, macOS: `brew install redis`) or set REDIS_URL to a Redis you already run.";
@@ -31,13 +40,24 @@ export function pingRedis(port: number, host = "127.0.0.1"): Promise<boolean> {
 /**
  * A private redis-server from PATH, configured as production should be: AOF with fsync every
  * second (an accepted job survives a crash) and noeviction (BullMQ must never lose keys).
- * `ownProcessGroup`: out of the caller's process group, so a terminal's Ctrl+C does not stop it
- * while the services that use it are still draining; the caller stops it after them.
+ * `supervised` (pnpm start's own Redis, kept in `dir` across runs): in a process group of its own,
+ * so a terminal's Ctrl+C does not stop it while the services that use it still drain (the caller
+ * stops it after them), with a pid file, and a redis-server an earlier run left on `dir` when it
+ * was killed outright is shut down first (two on one append-only file would both write to it).
  */
-export async function startRedisServer(options: { dir: string; port?: number; persist?: boolean; ownProcessGroup?: boolean }): Promise<RedisServerHandle> {
+export async function startRedisServer(options: {
+  dir: string;
+  port?: number;
+  preferredPort?: number;
+  persist?: boolean;
+  supervised?: boolean;
+}): Promise<RedisServerHandle> {
   if (!hasRedisServer()) throw new Error(redisInstallHint);
   mkdirSync(options.dir, { recursive: true });
-  const port = options.port ?? (await freePort());
+  const supervised = options.supervised === true;
+  const pidFile = join(options.dir, "redis.pid");
+  const leftover = supervised ? await stopLeftover(pidFile, (command) => command.startsWith("redis-server"), "SIGTERM") : undefined;
+  const port = options.port ?? (await freePort(options.preferredPort));
   const persist = options.persist ?? true;
   const args = [
     "--port",
@@ -56,8 +76,9 @@ export async function startRedisServer(options: { dir: string; port?: number; pe
     "noeviction",
     "--protected-mode",
     "yes",
+    ...(supervised ? ["--pidfile", pidFile] : []),
   ];
-  const child = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"], detached: options.ownProcessGroup === true });
+  const child = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"], detached: supervised });
   let exited = false;
   child.once("exit", () => (exited = true));
   await waitUntil(
@@ -68,6 +89,7 @@ export async function startRedisServer(options: { dir: string; port?: number; pe
     { timeoutMs: 10_000, what: `redis-server on port ${port}` },
   );
   return {
+    ...(leftover !== undefined ? { leftover } : {}),
     url: `redis://127.0.0.1:${port}`,
     port,
     process: child,

@@ -64,7 +64,8 @@ async function main() {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     say("starting embedded PostgreSQL under .data/postgres ...");
-    const pg = await startEmbeddedPostgres({ dir: dataDir, database: "signup" });
+    const pg = await startEmbeddedPostgres({ dir: dataDir, database: "signup", supervised: true });
+    if (pg.leftover !== undefined) say(`stopped the PostgreSQL an earlier run left running (pid ${pg.leftover}) and started it again`);
     stops.push(pg.stop);
     databaseUrl = pg.url;
   }
@@ -72,9 +73,10 @@ async function main() {
   let redisUrl = env.REDIS_URL;
   if (!redisUrl) {
     if (!hasRedisServer()) throw new Error(redisInstallHint);
-    // In a process group of its own: Ctrl+C reaches every process of the terminal's group at once,
-    // and a worker still closing while Redis shuts down retries its connection until killed.
-    const redis = await startRedisServer({ dir: join(dataDir, "redis"), port: await freePort(6380), ownProcessGroup: true });
+    // Supervised: Ctrl+C reaches every process of the terminal's group at once, and a worker still
+    // closing while Redis shuts down would retry its connection until killed.
+    const redis = await startRedisServer({ dir: join(dataDir, "redis"), preferredPort: 6380, supervised: true });
+    if (redis.leftover !== undefined) say(`stopped the redis-server an earlier run left running (pid ${redis.leftover}) and started it again`);
     stops.push(redis.stop);
     redisUrl = redis.url;
   }
@@ -224,6 +226,6 @@ process.on("SIGHUP", () => {
   });
 });
 main().catch((error: unknown) => {
-  process.stderr.write(`[start] ${(error as Error).message}\n`);
+  process.stderr.write(`[start] ${error instanceof Error ? error.message : String(error)}\n`);
   void shutdown(1);
 });

@@ -1,0 +1,52 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+/** The process's command line, or undefined when no such process runs (or ps cannot see it). */
+function commandOf(pid: number): string | undefined {
+  const result = spawnSync("ps", ["-o", "args=", "-p", String(pid)], { encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim() || undefined : undefined;
+}
+
+function pidIn(pidFile: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, under another user (the `postgres` user embedded PostgreSQL runs as under root).
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Resolves once the process named by `pidFile`'s first line has exited (at once if none runs). */
+export async function exitOf(pidFile: string): Promise<void> {
+  const pid = pidIn(pidFile);
+  while (pid !== undefined && alive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/**
+ * A server an earlier `pnpm start` left running when it was killed outright (kill -9, an IDE
+ * stopping its tree) still holds its data directory, and a second one beside it would refuse to
+ * start or share its files. If `pidFile` names a live process whose command line `ours` accepts,
+ * stop it with `signal` (a clean shutdown) and wait; returns its pid, or undefined if none ran.
+ */
+export async function stopLeftover(pidFile: string, ours: (command: string) => boolean, signal: NodeJS.Signals): Promise<number | undefined> {
+  const pid = pidIn(pidFile);
+  const command = pid === undefined ? undefined : commandOf(pid);
+  if (pid === undefined || command === undefined || !ours(command)) return undefined;
+  process.kill(pid, signal);
+  const deadline = Date.now() + 30_000;
+  while (alive(pid)) {
+    if (Date.now() > deadline) process.kill(pid, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return pid;
+}
