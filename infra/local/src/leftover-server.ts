@@ -1,11 +1,15 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-/** The process's command line, or undefined when no such process runs (or ps cannot see it). */
-function commandOf(pid: number): string | undefined {
-  const result = spawnSync("ps", ["-o", "args=", "-p", String(pid)], { encoding: "utf8" });
-  return result.status === 0 ? result.stdout.trim() || undefined : undefined;
+/** The process's parent and command line, or undefined when no such process runs (or ps cannot see it). */
+function processOf(pid: number): { parent: number; command: string } | undefined {
+  const result = spawnSync("ps", ["-o", "ppid=,args=", "-p", String(pid)], { encoding: "utf8" });
+  const match = result.status === 0 ? /^\s*(\d+)\s+(.+)$/.exec(result.stdout.trim()) : null;
+  return match ? { parent: Number(match[1]), command: match[2]! } : undefined;
 }
+
+/** The supervisor's own script (infra/local/dist/start.js, or src/start.ts under tsx). */
+const supervisorScript = /infra\/local\/(dist|src)\/start\.(js|ts)/;
 
 function pidIn(pidFile: string): number | undefined {
   try {
@@ -37,11 +41,18 @@ export async function exitOf(pidFile: string): Promise<void> {
  * stopping its tree) still holds its data directory, and a second one beside it would refuse to
  * start or share its files. If `pidFile` names a live process whose command line `ours` accepts,
  * stop it with `signal` (a clean shutdown) and wait; returns its pid, or undefined if none ran.
+ * One whose parent is a live supervisor belongs to a `pnpm start` still running: that is refused.
  */
 export async function stopLeftover(pidFile: string, ours: (command: string) => boolean, signal: NodeJS.Signals): Promise<number | undefined> {
   const pid = pidIn(pidFile);
-  const command = pid === undefined ? undefined : commandOf(pid);
-  if (pid === undefined || command === undefined || !ours(command)) return undefined;
+  const server = pid === undefined ? undefined : processOf(pid);
+  if (pid === undefined || server === undefined || !ours(server.command)) return undefined;
+  const parent = processOf(server.parent);
+  if (parent && supervisorScript.test(parent.command)) {
+    throw new Error(
+      `another pnpm start (pid ${server.parent}) is running in this checkout; stop it first, or give this one its own DATABASE_URL and REDIS_URL`,
+    );
+  }
   process.kill(pid, signal);
   const deadline = Date.now() + 30_000;
   while (alive(pid)) {
