@@ -1,23 +1,44 @@
 import type { EventOf } from "@signup/contracts";
-import { appendAudit, auditInsertWhere, type Database, insertRowWhere, invites, processedEvents, rowFrom, sql, statement, users } from "@signup/db";
+import {
+  appendAudit,
+  auditInsertWhere,
+  type Database,
+  insertRowWhere,
+  invites,
+  processedEvents,
+  rowFrom,
+  type Slots,
+  type SQL,
+  sql,
+  statement,
+  users,
+} from "@signup/db";
 import type { HandlerResult } from "@signup/queue";
 import { joinTeams } from "./join-teams.ts";
 
 type Event = EventOf<"EmailVerified">;
 export const ONBOARDING = "onboarding";
 
+const onboardSlots = ["userId", "eventId", "correlationId"] as const;
+type OnboardSlots = Slots<(typeof onboardSlots)[number]>;
+
+/** Claims the event for onboarding when `condition` holds; returns the claimed row (none: claimed before). */
+const claimWhere = (v: OnboardSlots, condition: SQL) =>
+  sql`${insertRowWhere(processedEvents, { consumer: ONBOARDING, eventId: v.eventId }, condition)} on conflict do nothing returning event_id`;
+
+/** The "onboarded" entry of a user who joined no team. */
+const onboardedUninvited = (v: OnboardSlots) =>
+  ({ actor: "onboarding", userId: v.userId, correlationId: v.correlationId, eventId: v.eventId, action: "user.onboarded", data: { teamsJoined: 0 } }) as const;
+
 // An invite was seen: claim the event, find the user and take its pending invites in one statement
 // (and, should they be gone by now, write the "onboarded" entry as onboardUninvited does).
 const claimAndFind = statement(
-  ["userId", "eventId", "correlationId"],
-  (v, db) => sql`
-      with claimed as (${db.insert(processedEvents).values({ consumer: ONBOARDING, eventId: v.eventId }).onConflictDoNothing().returning({ eventId: processedEvents.eventId }).getSQL()}),
+  onboardSlots,
+  (v) => sql`
+      with claimed as (${claimWhere(v, sql`true`)}),
       member as (select id, email_normalized from ${users} where id = ${v.userId} and exists (select 1 from claimed)),
       pending as (delete from ${invites} where email_normalized = (select email_normalized from member) and expires_at > now() returning *),
-      onboarded as (${auditInsertWhere(
-        { actor: "onboarding", userId: v.userId, correlationId: v.correlationId, eventId: v.eventId, action: "user.onboarded", data: { teamsJoined: 0 } },
-        sql`exists (select 1 from member) and not exists (select 1 from pending)`,
-      )})
+      onboarded as (${auditInsertWhere(onboardedUninvited(v), sql`exists (select 1 from member) and not exists (select 1 from pending)`)})
       select exists (select 1 from claimed) as claimed, exists (select 1 from member) as found,
         coalesce((select json_agg(pending) from pending), '[]'::json) as invites`,
 );
@@ -26,16 +47,12 @@ const claimAndFind = statement(
 // one statement on its own (no BEGIN and COMMIT round trips). With an invite pending it writes
 // nothing and says so, and the transaction below takes the invites.
 const onboardUninvited = statement(
-  ["userId", "eventId", "correlationId"],
+  onboardSlots,
   (v) => sql`
       with member as (select id, email_normalized from ${users} where id = ${v.userId}),
       invited as (select exists (select 1 from ${invites} where email_normalized = (select email_normalized from member) and expires_at > now()) as pending),
-      claimed as (${insertRowWhere(processedEvents, { consumer: ONBOARDING, eventId: v.eventId }, sql`not (select pending from invited)`)}
-        on conflict do nothing returning event_id),
-      onboarded as (${auditInsertWhere(
-        { actor: "onboarding", userId: v.userId, correlationId: v.correlationId, eventId: v.eventId, action: "user.onboarded", data: { teamsJoined: 0 } },
-        sql`exists (select 1 from claimed) and exists (select 1 from member)`,
-      )})
+      claimed as (${claimWhere(v, sql`not (select pending from invited)`)}),
+      onboarded as (${auditInsertWhere(onboardedUninvited(v), sql`exists (select 1 from claimed) and exists (select 1 from member)`)})
       select exists (select 1 from claimed) as claimed, exists (select 1 from member) as found, (select pending from invited) as invited`,
 );
 
