@@ -30,10 +30,14 @@ function alive(pid: number): boolean {
   }
 }
 
+async function gone(pid: number): Promise<void> {
+  while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 /** Resolves once the process named by `pidFile`'s first line has exited (at once if none runs). */
 export async function exitOf(pidFile: string): Promise<void> {
   const pid = pidIn(pidFile);
-  while (pid !== undefined && alive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (pid !== undefined) await gone(pid);
 }
 
 /**
@@ -54,10 +58,14 @@ export async function stopLeftover(pidFile: string, ours: (command: string) => b
     );
   }
   process.kill(pid, signal);
-  const deadline = Date.now() + 30_000;
-  while (alive(pid)) {
-    if (Date.now() > deadline) process.kill(pid, "SIGKILL");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // it ended just now
+    }
+  }, 30_000);
+  await gone(pid);
+  clearTimeout(timer);
   return pid;
 }
