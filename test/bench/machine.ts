@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -6,6 +5,7 @@ import { dirname, join } from "node:path";
 import { Redis } from "ioredis";
 import postgres from "postgres";
 import { repoRoot } from "@signup/local-infra";
+import { gitCommit } from "../support/git-commit.ts";
 import type { Server } from "../support/servers.ts";
 
 export type Machine = {
@@ -23,8 +23,6 @@ export type Machine = {
   dirty: boolean;
   packages: Record<string, string>;
 };
-
-const git = (...args: string[]) => execFileSync("git", ["--no-optional-locks", ...args], { cwd: repoRoot, encoding: "utf8" }).trim();
 
 /** The version of `name` as the workspace package `from` resolves it (each service has its own copy). */
 function packageVersion(from: string, name: string): string {
@@ -52,14 +50,7 @@ export async function describeMachine(pg: Server, redis: Server): Promise<Machin
   const info = await client.info("server");
   client.disconnect();
   const cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
-  let commit = "unknown";
-  let dirty = false;
-  try {
-    commit = git("rev-parse", "--short", "HEAD");
-    dirty = git("status", "--porcelain").length > 0;
-  } catch {
-    // not a git checkout
-  }
+  const { commit, dirty } = gitCommit();
   return {
     cores: cpus().length,
     memoryGb: totalmem() / 1024 ** 3,

@@ -4,7 +4,6 @@
 // a complete audit trail). Everything runs on 127.0.0.1: a database and a redis-server (AOF) of
 // its own, an SMTP sink and the five services as processes; it stops by itself and cleans up.
 //   pnpm chaos [--signups 2000] [--concurrency 20] [--quick]
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { runMigrations } from "@signup/db";
 import { repoRoot, startSmtpSink, type SmtpSink } from "@signup/local-infra";
+import { gitCommit } from "../support/git-commit.ts";
 import { resolvePostgres, withDatabase, type Server } from "../support/servers.ts";
 import { startStack, type Stack } from "../support/stack.ts";
 import { startBacklogMonitor, type BacklogMonitor } from "./backlog.ts";
@@ -49,16 +49,6 @@ const runId = randomBytes(4).toString("hex");
 
 const elapsed = () => `${((Date.now() - startedAt.getTime()) / 1_000).toFixed(1).padStart(6)} s`;
 const log = (line: string) => process.stdout.write(`[${elapsed()}] ${line}\n`);
-
-function gitCommit(): { commit: string; dirty: boolean } {
-  try {
-    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["--no-optional-locks", "status", "--porcelain"], { cwd: repoRoot, encoding: "utf8" }).trim().length > 0;
-    return { commit, dirty };
-  } catch {
-    return { commit: "unknown", dirty: false };
-  }
-}
 
 // What exists so far, for the clean-up whichever way the run ends.
 let pg: Server | undefined;
