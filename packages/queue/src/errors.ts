@@ -21,7 +21,7 @@ const defaultRetryAfterMs = 30_000;
  * HTTP-date (RFC 9110 §10.2.3); some vendors (Beyond Identity) send only the draft RateLimit-Reset
  * seconds, so that is the fallback; 30 s when neither is there or readable.
  */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number {
+export function retryAfterMs(headers: Pick<Headers, "get">, now: number = Date.now()): number {
   const retryAfter = headers.get("retry-after")?.trim();
   if (retryAfter) {
     if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1_000;

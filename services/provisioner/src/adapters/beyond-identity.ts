@@ -1,6 +1,6 @@
 import { PermanentError } from "@signup/queue";
 import type { IdpAdapter, IdpUser } from "./adapter.ts";
-import { bearer, deleteOutcome, field, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
+import { bearer, deleteOutcome, field, httpClient, stringField, type DescribeError, type HttpRequest } from "./http.ts";
 
 export type BeyondIdentityConfig =
   | { api: "legacy"; baseUrl: string; apiToken: string; timeoutMs: number }
@@ -51,8 +51,8 @@ export function v1Identity(user: IdpUser) {
 }
 
 /** Beyond Identity: BEYOND_IDENTITY_API=legacy (/v1/manage/users) or v1 (tenants/realms/identities). */
-export function beyondIdentityAdapter(config: BeyondIdentityConfig, options: Pick<HttpOptions, "fetch"> = {}): IdpAdapter {
-  const http = httpClient({ vendor: "Beyond Identity", timeoutMs: config.timeoutMs, ...options });
+export function beyondIdentityAdapter(config: BeyondIdentityConfig): IdpAdapter {
+  const http = httpClient({ vendor: "Beyond Identity", timeoutMs: config.timeoutMs });
   const base = config.baseUrl.replace(/\/+$/, "");
   const headers = bearer(config.apiToken);
 

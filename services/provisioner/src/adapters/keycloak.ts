@@ -1,7 +1,7 @@
 import { PermanentError } from "@signup/queue";
 import type { IdpAdapter, IdpUser } from "./adapter.ts";
 import { clientCredentials, sendAuthorized } from "./client-credentials.ts";
-import { deleteOutcome, field, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
+import { deleteOutcome, field, httpClient, stringField, type DescribeError, type HttpRequest } from "./http.ts";
 
 export type KeycloakConfig = { baseUrl: string; realm: string; clientId: string; clientSecret: string; timeoutMs: number };
 
@@ -34,8 +34,8 @@ export function keycloakUser(user: IdpUser) {
 }
 
 /** Keycloak admin REST API with a confidential client's service account (client_credentials). */
-export function keycloakAdapter(config: KeycloakConfig, options: Pick<HttpOptions, "fetch"> & { now?: () => number } = {}): IdpAdapter {
-  const http = httpClient({ vendor: "Keycloak", timeoutMs: config.timeoutMs, ...options });
+export function keycloakAdapter(config: KeycloakConfig, options: { now?: () => number } = {}): IdpAdapter {
+  const http = httpClient({ vendor: "Keycloak", timeoutMs: config.timeoutMs });
   const base = config.baseUrl.replace(/\/+$/, "");
   const realm = encodeURIComponent(config.realm);
   const tokens = clientCredentials({

@@ -1,6 +1,6 @@
 import { PermanentError } from "@signup/queue";
 import type { IdpAdapter, IdpUser } from "./adapter.ts";
-import { bearer, deleteOutcome, field, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
+import { bearer, deleteOutcome, field, httpClient, stringField, type DescribeError, type HttpRequest } from "./http.ts";
 
 export type ScimConfig = { baseUrl: string; token: string; timeoutMs: number };
 
@@ -41,8 +41,8 @@ export const externalIdFilter = (externalId: string) => `externalId eq ${JSON.st
  * Any SCIM 2.0 service provider (Okta, Entra ID, ...): create, and on 409 uniqueness adopt by
  * externalId; remove with DELETE /Users/{id} (RFC 7644 §3.6: 204, then 404 for that id).
  */
-export function scimAdapter(config: ScimConfig, options: Pick<HttpOptions, "fetch"> = {}): IdpAdapter {
-  const http = httpClient({ vendor: "SCIM", timeoutMs: config.timeoutMs, ...options });
+export function scimAdapter(config: ScimConfig): IdpAdapter {
+  const http = httpClient({ vendor: "SCIM", timeoutMs: config.timeoutMs });
   const base = config.baseUrl.replace(/\/+$/, "");
   const headers = { ...bearer(config.token), accept: scimJson };
 

@@ -1,7 +1,7 @@
 import { PermanentError } from "@signup/queue";
 import type { IdpAdapter, IdpUser } from "./adapter.ts";
 import { clientCredentials, sendAuthorized } from "./client-credentials.ts";
-import { deleteOutcome, httpClient, stringField, type DescribeError, type HttpOptions, type HttpRequest } from "./http.ts";
+import { deleteOutcome, httpClient, stringField, type DescribeError, type HttpRequest } from "./http.ts";
 
 export type SecureAuthConfig = {
   baseUrl: string;
@@ -50,8 +50,8 @@ export function secureAuthUser(user: IdpUser) {
 }
 
 /** Cloudentity / SecureAuth Identity Pools system API with a client-credentials token. */
-export function secureAuthAdapter(config: SecureAuthConfig, options: Pick<HttpOptions, "fetch"> & { now?: () => number } = {}): IdpAdapter {
-  const http = httpClient({ vendor: "SecureAuth", timeoutMs: config.timeoutMs, ...options });
+export function secureAuthAdapter(config: SecureAuthConfig, options: { now?: () => number } = {}): IdpAdapter {
+  const http = httpClient({ vendor: "SecureAuth", timeoutMs: config.timeoutMs });
   const base = config.baseUrl.replace(/\/+$/, "");
   const tid = encodeURIComponent(config.tenantId);
   const pool = `${base}/api/identity/${tid}/system/pools/${encodeURIComponent(config.poolId)}`;
