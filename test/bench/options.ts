@@ -65,7 +65,7 @@ export function parseOptions(argv: string[]): Options {
         e2e: { total: e2eTotal, concurrency: 50, registerSeconds: 180, graceSeconds: 30, drainSeconds: 90 },
         // Delays cap each worker at (jobs in flight / delay): provisioning and mail may drain well after the load.
         slow: { total: Math.min(e2eTotal, 2_000), concurrency: 50, smtpDelayMs: 200, idpDelayMs: 300, registerSeconds: 120, graceSeconds: 40, drainSeconds: 120 },
-        rate: { phases: [{ perSecond: 5, seconds: 20 }, { perSecond: 300, seconds: 10 }], busyLoad: e2eTotal, busyPerSecond: 50, leadSeconds: 3 },
+        rate: { phases: [{ perSecond: 5, seconds: 60 }, { perSecond: 300, seconds: 10 }], busyLoad: Math.max(e2eTotal, 4_000), busyPerSecond: 50, leadSeconds: 3 },
         password: { total: 500, concurrency: 8 },
       };
   return { quick, runs: runNames.filter((name) => only.length === 0 || only.includes(name)), sizes, argv };

@@ -100,8 +100,12 @@ export type RateResult = { phases: RatePhaseResult[] };
 
 export type LoadConfig = RegisterConfig | E2eConfig | RateConfig;
 
+/**
+ * Percentiles by nearest rank: p99 of 300 samples is the 297th smallest (the smallest value that
+ * at least 99 % of the samples do not exceed), so it is not the maximum, which is given apart.
+ */
 export function summarize(samples: number[]): Latency {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+  const at = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
   return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
 }
