@@ -35,7 +35,7 @@ export function registerSection(r: RegisterFigures): string[] {
     `${r.api.result.latency.count} sign-ups each (after the same warm-up), 50 keep-alive connections, a closed loop, one client process`,
     `alternating between the two in ${r.rounds} rounds (A B, B A, ...) so that other work on the machine weighs on both alike. "API" is`,
     "the API process alone (LOG_LEVEL=warn, no rate limit); \"baseline\" is `test/bench/baseline-server.ts`: fastify without logger",
-    "or validation and plain postgres.js running the same statements on the same tables in one transaction.",
+    "or validation and plain postgres.js running the same statements on the same tables in one transaction, under the services' heap caps.",
     "",
     row(["", "sign-ups/s", "p50 ms", "p99 ms", "max ms", "non-202", "server CPU ms per sign-up", "PostgreSQL CPU ms per sign-up", "rows per sign-up (sign_ups / users / outbox / audit_log)"]),
     row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]),

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { freePort, repoRoot, waitUntil } from "@signup/local-infra";
+import { freePort, repoRoot, serviceHeapFlags, waitUntil } from "@signup/local-infra";
 import { startStack } from "../support/stack.ts";
 import { benchEnv, createBenchDatabase, newQueuePrefix, stackProcesses, withCleanup, type BenchContext, type BenchDatabase } from "./bench-env.ts";
 import { spawnLoad, tsxLoader } from "./load-process.ts";
@@ -21,10 +21,13 @@ async function rowsPerSignUp(db: BenchDatabase, signUps: number): Promise<RowsPe
   return { signUps: per(row?.signUps), users: per(row?.users), outbox: per(row?.outbox), auditLog: per(row?.auditLog) };
 }
 
-/** The bare fastify + postgres.js route, as a process of its own on its own database. */
+/**
+ * The bare fastify + postgres.js route, as a process of its own on its own database, under the
+ * heap caps the services run with: the ratio is to show what our layers cost, not the caps.
+ */
 async function startBaseline(databaseUrl: string) {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", tsxLoader, "test/bench/baseline-server.ts"], {
+  const child = spawn(process.execPath, [...serviceHeapFlags, "--import", tsxLoader, "test/bench/baseline-server.ts"], {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
