@@ -64,8 +64,9 @@ const onboardUninvited = statement(
  */
 export async function onboardUser(event: Event, deps: { db: Database }): Promise<HandlerResult> {
   const userId = event.data.userId;
-  const base = { actor: "onboarding", userId, correlationId: event.correlationId, eventId: event.id };
-  const [first] = (await onboardUninvited(deps.db, { userId, eventId: event.id, correlationId: event.correlationId })) as Array<{
+  const slots = { userId, eventId: event.id, correlationId: event.correlationId };
+  const base = { actor: "onboarding", ...slots };
+  const [first] = (await onboardUninvited(deps.db, slots)) as Array<{
     claimed: boolean;
     found: boolean;
     invited: boolean;
@@ -76,7 +77,7 @@ export async function onboardUser(event: Event, deps: { db: Database }): Promise
     return { outcome: "done", teamsJoined: 0 };
   }
   return deps.db.transaction(async (tx) => {
-    const [row] = (await claimAndFind(tx, { userId, eventId: event.id, correlationId: event.correlationId })) as Array<{
+    const [row] = (await claimAndFind(tx, slots)) as Array<{
       claimed: boolean;
       found: boolean;
       invites: Array<Record<string, unknown>>;
