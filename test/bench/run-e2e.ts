@@ -1,5 +1,5 @@
 import { setPriority } from "node:os";
-import { freePort, waitUntil } from "@signup/local-infra";
+import { backgroundNice, freePort, waitUntil } from "@signup/local-infra";
 import { startScimServer, type ScimServer } from "../idp-servers/scim-server.ts";
 import { startStack, type Stack } from "../support/stack.ts";
 import { benchEnv, createBenchDatabase, newQueuePrefix, stackProcesses, withCleanup, type BenchContext, type BenchDatabase } from "./bench-env.ts";
@@ -132,8 +132,6 @@ function countByExternalId(scim: ScimServer): Map<string, number> {
   return counts;
 }
 
-const backgroundLoadNice = 10;
-
 /** Run 4: register latency at fixed rates, measured by a second client while a paced load of run 2's kind keeps the pipeline busy. */
 export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigures> {
   return withPipeline(ctx, "rate", undefined, async (pipeline) => {
@@ -143,7 +141,7 @@ export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigu
     // The background client and its SMTP sink stand for users and a mail server on other machines:
     // at a lower priority they take the CPU the services leave, so the probe measures the services
     // rather than the harness (at 300/s its p50 went from 59–93 ms to 16–27 ms; the services' work is the same).
-    if (busy.process.pid !== undefined) setPriority(busy.process.pid, backgroundLoadNice);
+    if (busy.process.pid !== undefined) setPriority(busy.process.pid, backgroundNice);
     let probe: LoadProcess<RateResult> | undefined;
     const sampler = startSampler({
       track: () => [...stackProcesses(pipeline.stack), ...loadPids(busy, probe)],

@@ -46,9 +46,10 @@ export const serviceHeapFlags = ["--max-old-space-size=128", "--max-semi-space-s
 /**
  * On one machine the API answers people while the rest work through queues: the background
  * services run at this lower CPU priority, so a burst in the pipeline delays mail by milliseconds
- * rather than sign-up answers. (Across machines, Kubernetes' CPU requests do the same.)
+ * rather than sign-up answers. (Across machines, Kubernetes' CPU requests do the same.) The bench
+ * gives its background load the same priority.
  */
-const backgroundNice = 10;
+export const backgroundNice = 10;
 const interactive: ReadonlySet<ServiceName> = new Set(["api", "web"]);
 
 export function serviceCommand(name: ServiceName, runtime: ServiceRuntime): string[] {
