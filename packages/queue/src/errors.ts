@@ -16,12 +16,15 @@ export class RetryLaterError extends Error {
 
 const defaultRetryAfterMs = 30_000;
 
+/** Response headers read by name: fetch's Headers, or a reader over another client's header object. */
+export type ResponseHeaders = Pick<Headers, "get">;
+
 /**
  * How long the other side asked us to wait (HTTP 429): Retry-After is either delta-seconds or an
  * HTTP-date (RFC 9110 §10.2.3); some vendors (Beyond Identity) send only the draft RateLimit-Reset
  * seconds, so that is the fallback; 30 s when neither is there or readable.
  */
-export function retryAfterMs(headers: Pick<Headers, "get">, now: number = Date.now()): number {
+export function retryAfterMs(headers: ResponseHeaders, now: number = Date.now()): number {
   const retryAfter = headers.get("retry-after")?.trim();
   if (retryAfter) {
     if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1_000;

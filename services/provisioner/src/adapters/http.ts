@@ -1,9 +1,6 @@
-import { PermanentError, RetryLaterError, retryAfterMs } from "@signup/queue";
+import { PermanentError, type ResponseHeaders, RetryLaterError, retryAfterMs } from "@signup/queue";
 import { request as undiciRequest } from "undici";
 import type { DeprovisionResult } from "./adapter.ts";
-
-/** The response headers adapters read (Location, Retry-After), by lower- or mixed-case name. */
-export type ResponseHeaders = Pick<Headers, "get">;
 
 /** One HTTP exchange with an IdP, already read: adapters branch on the status themselves. */
 export type HttpResponse = {
