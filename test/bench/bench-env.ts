@@ -25,7 +25,8 @@ export async function createBenchDatabase(serverUrl: string, label: string): Pro
   }
   const url = withDatabase(serverUrl, name);
   await runMigrations(url);
-  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  // Named, so its own queries (drain checks) stand apart from the services' in the resources section.
+  const sql = postgres(url, { max: 2, onnotice: () => {}, connection: { application_name: "bench" } });
   return {
     name,
     url,

@@ -137,6 +137,8 @@ export function resourcesSection(runs: Array<{ name: string; usage: Usage }>): s
       out.push(row([p.label, f1(p.cpuSeconds), f0((p.cpuSeconds / wall) * 100), p.peakRssMb === undefined ? "–" : f0(p.peakRssMb)]));
     }
     out.push(row(["elsewhere on the machine", f1(other), f0((other / wall) * 100), "–"]), "");
+    const clients = run.usage.postgresClients.filter((c) => c.cpuSeconds >= 0.05).sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+    if (clients.length > 0) out.push(`PostgreSQL CPU s by the client behind each backend (its application_name): ${clients.map((c) => `${c.client} ${f1(c.cpuSeconds)}`).join(", ")}.`, "");
   }
   return out;
 }

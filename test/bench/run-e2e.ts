@@ -93,6 +93,7 @@ export async function runE2e(ctx: BenchContext, label: "e2e" | "slow", sizes: Si
     const sampler = startSampler({
       track: () => [...stackProcesses(pipeline.stack), ...loadPids(load)],
       database: pipeline.db.name,
+      postgres: pipeline.db.sql,
       redis: { url: ctx.redis.url, prefix: pipeline.prefix },
     });
     const { value, usage } = await sampled(sampler, (async () => {
@@ -146,6 +147,7 @@ export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigu
     const sampler = startSampler({
       track: () => [...stackProcesses(pipeline.stack), ...loadPids(busy, probe)],
       database: pipeline.db.name,
+      postgres: pipeline.db.sql,
       redis: { url: ctx.redis.url, prefix: pipeline.prefix },
     });
     const { value, usage } = await sampled(sampler, (async () => {

@@ -53,6 +53,7 @@ export async function runPassword(ctx: BenchContext, sizes: Sizes["password"]): 
     const sampler = startSampler({
       track: () => [...stackProcesses(stack), ...(load.process.pid === undefined ? [] : [{ label: "load generator (and the bare hashes)", group: "load" as const, pid: load.process.pid }])],
       database: db.name,
+      postgres: db.sql,
       redis: { url: ctx.redis.url },
     });
     const { value, usage } = await sampled(sampler, load.result);

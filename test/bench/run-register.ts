@@ -88,6 +88,7 @@ export async function runRegister(ctx: BenchContext, sizes: Sizes["register"]): 
     const sampler = startSampler({
       track: () => [...servers, ...(load.process.pid === undefined ? [] : [{ label: "load generator", group: "load" as const, pid: load.process.pid }])],
       database: { "API's database": apiDb.name, "baseline's database": baseDb.name },
+      postgres: apiDb.sql,
       redis: { url: ctx.redis.url },
     });
     const { value, usage } = await sampled(sampler, load.result);

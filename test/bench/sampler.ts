@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import type postgres from "postgres";
 import { Redis } from "ioredis";
 import { allQueueNames } from "@signup/contracts";
 import { cpuSeconds, findProcesses, machineCpu, rssMb } from "./proc-stats.ts";
@@ -6,7 +7,9 @@ import { cpuSeconds, findProcesses, machineCpu, rssMb } from "./proc-stats.ts";
 export type Group = "service" | "load" | "baseline" | "postgres" | "redis";
 export type Tracked = { label: string; group: Group; pid: number };
 export type ProcessUsage = { label: string; group: Group; cpuSeconds: number; peakRssMb: number | undefined };
-export type Usage = { wallSeconds: number; machineBusySeconds: number; processes: ProcessUsage[] };
+/** PostgreSQL backends' CPU seconds by the client that opened them (its application_name). */
+export type ClientUsage = { client: string; cpuSeconds: number };
+export type Usage = { wallSeconds: number; machineBusySeconds: number; processes: ProcessUsage[]; postgresClients: ClientUsage[] };
 /** Seconds since the sampler started, and each queue's waiting + active + delayed jobs then. */
 export type QueueSeries = { t: number[]; queues: Record<string, number[]> };
 
@@ -19,6 +22,8 @@ export type SamplerOptions = {
    */
   database: string | Record<string, string>;
   redis: { url: string; prefix?: string };
+  /** A connection to the same server, to name each backend's client from pg_stat_activity. */
+  postgres?: postgres.Sql;
   intervalMs?: number;
 };
 
@@ -41,8 +46,10 @@ export function startSampler(options: SamplerOptions) {
   const redisPids = findProcesses(["redis-server", `:${redisPort}`]);
   const databases = typeof options.database === "string" ? { "this run's database": options.database } : options.database;
   let backends: Array<{ pid: number; label: string }> = [];
+  const clientOf = new Map<number, string>();
   let ticks = 0;
   let queueCallPending = false;
+  let clientCallPending = false;
 
   const observe = (pid: number, label: string, group: Group, withRss: boolean) => {
     const cpu = cpuSeconds(pid);
@@ -59,6 +66,14 @@ export function startSampler(options: SamplerOptions) {
     // connections of a pool stay open, so looking for new ones once a second is enough.
     if (ticks++ % 4 === 0) {
       backends = Object.entries(databases).flatMap(([label, name]) => findProcesses(["postgres: ", ` ${name} `]).map((pid) => ({ pid, label: `postgres backends (${label})` })));
+      if (options.postgres && !clientCallPending) {
+        clientCallPending = true;
+        options.postgres<Array<{ pid: number; client: string }>>`
+          select pid, application_name as client from pg_stat_activity where datname = any(${Object.values(databases)})`
+          .then((rows) => rows.forEach((row) => clientOf.set(row.pid, row.client || "unnamed")))
+          .catch(() => {}) // an unnamed backend is reported as such, not a failed run
+          .finally(() => (clientCallPending = false));
+      }
     }
     for (const tracked of options.track()) observe(tracked.pid, tracked.label, tracked.group, true);
     // Shared memory makes a backend's RSS meaningless, so only their CPU is kept.
@@ -89,7 +104,12 @@ export function startSampler(options: SamplerOptions) {
       await Promise.all(queues.map((queue) => queue.close()));
       connection?.disconnect();
       const byLabel = new Map<string, ProcessUsage>();
-      for (const state of pids.values()) {
+      const byClient = new Map<string, number>();
+      for (const [pid, state] of pids) {
+        if (state.group === "postgres" && options.postgres) {
+          const client = clientOf.get(pid) ?? "unnamed";
+          byClient.set(client, (byClient.get(client) ?? 0) + state.lastCpu - state.firstCpu);
+        }
         const usage = byLabel.get(state.label) ?? { label: state.label, group: state.group, cpuSeconds: 0, peakRssMb: undefined };
         usage.cpuSeconds += state.lastCpu - state.firstCpu;
         if (state.peakRss !== undefined) usage.peakRssMb = Math.max(usage.peakRssMb ?? 0, state.peakRss);
@@ -99,6 +119,7 @@ export function startSampler(options: SamplerOptions) {
         wallSeconds: (performance.now() - started) / 1_000,
         machineBusySeconds: machineCpu().busy - machineStart.busy,
         processes: [...byLabel.values()],
+        postgresClients: [...byClient].map(([client, cpuSeconds]) => ({ client, cpuSeconds })),
       };
     },
   };
