@@ -106,12 +106,13 @@ export function startSampler(options: SamplerOptions) {
       const byLabel = new Map<string, ProcessUsage>();
       const byClient = new Map<string, number>();
       for (const [pid, state] of pids) {
+        const used = state.lastCpu - state.firstCpu;
         if (state.group === "postgres" && options.postgres) {
           const client = clientOf.get(pid) ?? "unnamed";
-          byClient.set(client, (byClient.get(client) ?? 0) + state.lastCpu - state.firstCpu);
+          byClient.set(client, (byClient.get(client) ?? 0) + used);
         }
         const usage = byLabel.get(state.label) ?? { label: state.label, group: state.group, cpuSeconds: 0, peakRssMb: undefined };
-        usage.cpuSeconds += state.lastCpu - state.firstCpu;
+        usage.cpuSeconds += used;
         if (state.peakRss !== undefined) usage.peakRssMb = Math.max(usage.peakRssMb ?? 0, state.peakRss);
         byLabel.set(state.label, usage);
       }

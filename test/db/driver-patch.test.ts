@@ -3,6 +3,17 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "@signup/test";
 
+/** Runs `script` (beside this file) against a fresh database; what it printed and how it exited. */
+async function runAgainstDatabase(script: string): Promise<{ stdout: string; status: number | null }> {
+  const database = await createTestDatabase();
+  try {
+    const run = spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), database.url], { encoding: "utf8", timeout: 20_000 });
+    return { stdout: run.stdout.trim(), status: run.status };
+  } finally {
+    await database.drop();
+  }
+}
+
 /**
  * Two faults of postgres.js 3.4.9 that patches/postgres@3.4.9.patch (applied by pnpm) mends; each
  * script runs in a process of its own, since unpatched the fault kills the process.
@@ -18,17 +29,6 @@ import { createTestDatabase } from "@signup/test";
  * committed. Unpatched, begin-at-pipeline-boundary.mjs exits 3 with "uncaught: Cannot set
  * properties of undefined (setting 'onclose')".
  */
-/** Runs `script` (beside this file) against a fresh database; what it printed and how it exited. */
-async function runAgainstDatabase(script: string): Promise<{ stdout: string; status: number | null }> {
-  const database = await createTestDatabase();
-  try {
-    const run = spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), database.url], { encoding: "utf8", timeout: 20_000 });
-    return { stdout: run.stdout.trim(), status: run.status };
-  } finally {
-    await database.drop();
-  }
-}
-
 describe("the patched PostgreSQL driver", () => {
   it("rejects a query on a terminated backend instead of crashing the process", async () => {
     expect(await runAgainstDatabase("./terminated-backend.mjs")).toEqual({ stdout: "rejected: CONNECTION_CLOSED", status: 0 });
