@@ -1,7 +1,7 @@
 // The bare baseline for `pnpm bench`'s register figure: POST /account/register for a new address
 // with the SAME statements, in the same order, on the same tables as the API's register path
-// (services/api/src/account/register-user.ts: createSignUp's insert, settle's save,
-// prepareEmailVerification's update; five round trips with BEGIN and COMMIT), captured from the
+// (services/api/src/account/register-user.ts: createSignUp's insert, then settle's save with the
+// verification mail asked for; four round trips with BEGIN and COMMIT), captured from the
 // driver (connectDb's onQuery) and written out by hand: when the API's statements change, so must these. No logger, no
 // validation library, no ORM: fastify with plain postgres.js (`sql.begin`). The ratio of the two
 // is what our layers (validation, drizzle, hooks, logging, metrics) cost per sign-up.
@@ -31,33 +31,33 @@ const createSql = `with created as (insert into "sign_ups" ("id", "client_token_
   audited as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data") select ($15)::text, ($16)::text, ($17)::uuid, ($18)::uuid, ($19)::text, ($20)::uuid, ($21)::jsonb where true),
   owner as (select id, status, correlation_id from "users" where email_normalized = $22)
   select created.*, (select id from owner) as owner_id, (select status from owner) as owner_status, (select correlation_id from owner) as owner_correlation_id from created`;
-// settle: the account, UserRegistered and its audit entry (EmailVerified's pair guarded off), and the sign-up's derived columns.
-const settleSql = `with new_user as (insert into "users" ("id", "email", "email_normalized", "username", "first_name", "last_name", "password_hash", "metadata", "status", "email_verified_at", "correlation_id")
-    select ($1)::uuid, ($2)::text, ($3)::text, ($4)::text, ($5)::text, ($6)::text, ($7)::text, ($8)::jsonb, ($9)::text, (case when $10 then now() end)::timestamp with time zone, ($11)::text where $12
+// settle's save with the mail asked for: the account (its last mail set), UserRegistered and its audit entry (EmailVerified's
+// pair guarded off), the per-address throttle, the verification mail's event and audit entry, and the sign-up's derived
+// columns and mail slot.
+const saveSql = `with new_user as (insert into "users" ("id", "email", "email_normalized", "username", "first_name", "last_name", "password_hash", "metadata", "status", "email_verified_at", "last_mail_requested_at", "correlation_id")
+    select ($1)::uuid, ($2)::text, ($3)::text, ($4)::text, ($5)::text, ($6)::text, ($7)::text, ($8)::jsonb, ($9)::text, (case when $10 then now() end)::timestamp with time zone, (case when $11 then now() end)::timestamp with time zone, ($12)::text where $13
     on conflict (email_normalized) do nothing returning id),
-  registered as (insert into "outbox" ("id", "type", "envelope") select ($13)::uuid, ($14)::text, ($15)::jsonb where exists (select 1 from new_user)),
-  registered_audit as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data") select ($16)::text, ($17)::text, ($18)::uuid, ($19)::uuid, ($20)::text, ($21)::uuid, ($22)::jsonb where exists (select 1 from new_user)),
-  proved as (insert into "outbox" ("id", "type", "envelope") select ($23)::uuid, ($24)::text, ($25)::jsonb where $26 and exists (select 1 from new_user)),
-  proved_audit as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data") select ($27)::text, ($28)::text, ($29)::uuid, ($30)::uuid, ($31)::text, ($32)::uuid, ($33)::jsonb where $34 and exists (select 1 from new_user))
-  update "sign_ups" set user_id = coalesce((select id from new_user), $35::uuid), owns_user = $36 or exists (select 1 from new_user),
-    email_taken = $37, phone_taken = $38, updated_at = now()
-  where id = $39
-  returning *`;
-// prepareEmailVerification: the sign-up's mail slot, the per-address throttle, the event, the account's last mail, the audit entry.
-const prepareSql = `with prepared as (
-    update "sign_ups" set email_strategy = $1, email_prepared_at = now(), email_expire_at = now() + make_interval(secs => $2), email_attempts = 0,
-      redirect_url = coalesce($3, redirect_url), updated_at = now()
-    where id = $4
-    returning *
-  ), recent as (
-    select 1 from "sign_ups" where email_normalized = $5 and id <> $6 and email_prepared_at > now() - make_interval(secs => $7) limit 1
+  registered as (insert into "outbox" ("id", "type", "envelope") select ($14)::uuid, ($15)::text, ($16)::jsonb where exists (select 1 from new_user)),
+  registered_audit as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data") select ($17)::text, ($18)::text, ($19)::uuid, ($20)::uuid, ($21)::text, ($22)::uuid, ($23)::jsonb where exists (select 1 from new_user)),
+  proved as (insert into "outbox" ("id", "type", "envelope") select ($24)::uuid, ($25)::text, ($26)::jsonb where $27 and exists (select 1 from new_user)),
+  proved_audit as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data") select ($28)::text, ($29)::text, ($30)::uuid, ($31)::uuid, ($32)::text, ($33)::uuid, ($34)::jsonb where $35 and exists (select 1 from new_user)),
+  mail_recent as (
+    select 1 from "sign_ups" where email_normalized = $36 and id <> $37 and email_prepared_at > now() - make_interval(secs => $38) limit 1
   ),
-  event as (insert into "outbox" ("id", "type", "envelope") select ($8)::uuid, ($9)::text, ($10)::jsonb where not exists (select 1 from recent) returning id),
-  touched as (update "users" set last_mail_requested_at = now() where id = $11::uuid returning id),
-  audit as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data")
-    select ($12)::text, (case when exists (select 1 from event) then 'sign_up.verification_prepared' else 'sign_up.verification_throttled' end)::text,
-      ($13)::uuid, ($14)::uuid, ($15)::text, ((select id from event))::uuid, ($16)::jsonb where true)
-  select * from prepared`;
+  mail_event as (insert into "outbox" ("id", "type", "envelope") select ($39)::uuid, ($40)::text, ($41)::jsonb where (not $42 or exists (select 1 from new_user)) and not exists (select 1 from mail_recent) returning id),
+  mail_touched as (update "users" set last_mail_requested_at = now() where id = $43::uuid and (not $44 or exists (select 1 from new_user)) returning id),
+  mail_audit as (insert into "audit_log" ("actor", "action", "user_id", "team_id", "correlation_id", "event_id", "data")
+    select ($45)::text, (case when exists (select 1 from mail_event) then 'sign_up.verification_prepared' else 'sign_up.verification_throttled' end)::text,
+      (coalesce((select id from new_user), $46::uuid))::uuid, ($47)::uuid, ($48)::text, ((select id from mail_event))::uuid, ($49)::jsonb where (not $50 or exists (select 1 from new_user)))
+  update "sign_ups" set user_id = coalesce((select id from new_user), $51::uuid), owns_user = $52 or exists (select 1 from new_user),
+    email_taken = $53, phone_taken = $54, updated_at = now(),
+    email_strategy = case when (not $55 or exists (select 1 from new_user)) then $56 else email_strategy end,
+    email_prepared_at = case when (not $57 or exists (select 1 from new_user)) then now() else email_prepared_at end,
+    email_expire_at = case when (not $58 or exists (select 1 from new_user)) then now() + make_interval(secs => $59) else email_expire_at end,
+    email_attempts = case when (not $60 or exists (select 1 from new_user)) then 0 else email_attempts end,
+    redirect_url = coalesce(case when (not $61 or exists (select 1 from new_user)) then $62::text end, redirect_url)
+  where id = $63
+  returning *`;
 const cooldownSeconds = 60;
 const ttlSeconds = 86_400;
 
@@ -81,29 +81,25 @@ async function register(email: string): Promise<void> {
     const registered = envelope("UserRegistered", correlationId, { userId });
     const proved = envelope("EmailVerified", correlationId, { userId });
     const provedData = json({ requestId: "req-1", signUpId, method: "sign_up" });
-    const [settled] = await tx.unsafe(
-      settleSql,
+    const prepared = envelope("EmailVerificationPrepared", correlationId, { signUpId, strategy: "email_link" });
+    const [saved] = await tx.unsafe(
+      saveSql,
       [
-        userId, email, normalized, null, null, null, null, "{}", "pending", false, correlationId, true,
+        userId, email, normalized, null, null, null, null, "{}", "pending", false, true, correlationId, true,
         registered.id, registered.type, json(registered),
         "public", "user.registered", userId, null, correlationId, registered.id, signUpData,
         proved.id, proved.type, json(proved), false,
         "user", "user.email_verified", userId, null, correlationId, proved.id, provedData, false,
-        null, false, false, false, signUpId,
+        normalized, signUpId, cooldownSeconds,
+        prepared.id, prepared.type, json(prepared), true,
+        null, true,
+        "public", null, null, correlationId, json({ signUpId, strategy: "email_link" }), true,
+        null, false, false, false,
+        true, "email_link", true, true, ttlSeconds, true, true, null, signUpId,
       ],
       { prepare: true },
     );
-    if (!settled) throw new Error("sign-up vanished while settling");
-    const prepared = envelope("EmailVerificationPrepared", correlationId, { signUpId, strategy: "email_link" });
-    await tx.unsafe(
-      prepareSql,
-      [
-        "email_link", ttlSeconds, null, signUpId, normalized, signUpId, cooldownSeconds,
-        prepared.id, prepared.type, json(prepared), userId,
-        "public", userId, null, correlationId, json({ signUpId, strategy: "email_link" }),
-      ],
-      { prepare: true },
-    );
+    if (!saved?.email_prepared_at) throw new Error("the baseline asked for no mail");
   });
 }
 

@@ -53,6 +53,51 @@ describe("POST /account/register", () => {
     expect(users).toHaveLength(1);
     const registered = await ctx.database.sql`select 1 from outbox where type = 'UserRegistered' and envelope->'data'->>'userId' = ${users[0]!.id}`;
     expect(registered).toHaveLength(1);
+    // Every sign-up asked for its mail once (audited), and only the one that recorded the account queued a verification mail.
+    const signUps = await ctx.database.sql`select id::text, email_prepared_at from sign_ups where email_normalized = 'race@example.com'`;
+    expect(signUps.map((row) => row.email_prepared_at !== null)).toEqual([true, true, true, true, true]);
+    const ids = signUps.map((row) => row.id as string);
+    const asked = await ctx.database.sql`select data->>'signUpId' as id from audit_log
+      where data->>'signUpId' in ${ctx.database.sql(ids)} and action in ('sign_up.verification_prepared', 'sign_up.verification_throttled', 'user.signup_attempt_existing', 'user.signup_attempt_throttled')`;
+    expect(asked.map((row) => row.id).sort()).toEqual([...ids].sort());
+    const mails = await ctx.database
+      .sql`select 1 from outbox where type = 'EmailVerificationPrepared' and envelope->'data'->>'signUpId' in ${ctx.database.sql(ids)}`;
+    expect(mails).toHaveLength(1);
+  });
+
+  it("an account recorded by another sign-up between register's two statements is told, not sent a second verification mail", async () => {
+    // The other sign-up's account, uncommitted: register's first statement cannot see it, and its
+    // save waits on the address's unique index until this commits.
+    let commit = () => {};
+    const gate = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    const otherUserId = crypto.randomUUID();
+    const other = ctx.database.sql.begin(async (tx) => {
+      await tx`insert into users (id, email, email_normalized, status, correlation_id) values (${otherUserId}, 'between@example.com', 'between@example.com', 'pending', 'other')`;
+      await gate;
+    });
+    const waitingOnLock = async () => {
+      for (let i = 0; i < 200; i++) {
+        const [row] = await ctx.database.sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+        if (row!.n > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error("register never waited on the other sign-up's account");
+    };
+    const answer = register({ email: "between@example.com" });
+    await waitingOnLock();
+    commit();
+    await other;
+    expect((await answer).statusCode).toBe(202);
+
+    const [signUp] = await ctx.database
+      .sql`select id::text, user_id::text, owns_user, email_prepared_at from sign_ups where email_normalized = 'between@example.com'`;
+    expect(signUp).toMatchObject({ user_id: otherUserId, owns_user: false });
+    expect(signUp!.email_prepared_at).not.toBeNull();
+    const events = await ctx.database.sql`select type from outbox where envelope->'data'->>'signUpId' = ${signUp!.id as string}`;
+    expect(events.map((e) => e.type)).toEqual(["SignUpAttemptExisting"]);
+    expect(await ctx.database.sql`select 1 from users where email_normalized = 'between@example.com'`).toHaveLength(1);
   });
 
   it("a taken username is a 409 that writes nothing", async () => {

@@ -10,11 +10,15 @@ type NewUser = Omit<RegisterInput, "password"> & { passwordHash?: string };
  * mail asked for in the same transaction. Nothing here is a second code path: a new address
  * records its user (UserRegistered) and gets the link and code; a known address gets the same
  * answer while its owner is told (or, if still pending, mailed again), at most once per cooldown.
+ * The mail is asked for inside settle's save (BEGIN, insert, save, COMMIT: four round trips, for a
+ * new address and a known one alike); only when a concurrent sign-up took the address between the
+ * two statements is it asked for on its own.
  */
 export async function registerUser(db: Database, input: NewUser, meta: PrepareSettings & { correlationId: string }): Promise<void> {
   try {
     await retryTransient(() =>
       db.transaction(async (tx) => {
+        const mail = { request: { strategy: "email_link" }, settings: meta } as const;
         const { row } = await createSignUp(
           tx,
           {
@@ -26,8 +30,9 @@ export async function registerUser(db: Database, input: NewUser, meta: PrepareSe
             ...(input.metadata !== undefined ? { unsafeMetadata: input.metadata } : {}),
           },
           meta,
+          { mail },
         );
-        await prepareEmailVerification(tx, row, { strategy: "email_link" }, meta, { settled: true });
+        if (!row.emailPreparedAt) await prepareEmailVerification(tx, row, mail.request, meta, { settled: true });
       }),
     );
   } catch (error) {

@@ -21,7 +21,7 @@ import { HttpError } from "../http-error.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
 import { issueClientToken } from "./client-token.ts";
 import { copyProfileToUser } from "./record-user.ts";
-import { ownerLookup, settle, type SettleContext } from "./settle.ts";
+import { ownerLookup, settle, type SettleContext, type SettleMail } from "./settle.ts";
 import { redeemTicket } from "./ticket.ts";
 
 /** A step's fields, validated, the password already hashed. */
@@ -120,6 +120,7 @@ export async function createSignUp(
   tx: Executor,
   changes: SignUpChanges,
   ctx: SettleContext & { correlationId: string },
+  options: { mail?: SettleMail } = {},
 ): Promise<{ row: SignUpRow; clientToken: string }> {
   // A ticket's sign-up continues the invite's flow: its address, proved, under the invite's correlation id.
   const invite = changes.ticket === undefined ? undefined : await redeemTicket(tx, changes.ticket);
@@ -163,7 +164,8 @@ export async function createSignUp(
       data: { signUpId: row.id, inviteId: invite.inviteId },
     });
   }
-  return { row: await settle(tx, row, { ...ctx, requestId: ctx.requestId }, owner ? { owner } : {}), clientToken: token };
+  const settled = await settle(tx, row, { ...ctx, requestId: ctx.requestId }, { ...(owner ? { owner } : {}), ...(options.mail ? { mail: options.mail } : {}) });
+  return { row: settled, clientToken: token };
 }
 
 /**

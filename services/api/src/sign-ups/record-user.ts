@@ -16,6 +16,7 @@ export const recordUserSlots = [
   "passwordHash",
   "metadata",
   "status",
+  "mailRequested",
   "correlationId",
   "registeredAudit",
   "provedAudit",
@@ -49,6 +50,8 @@ export function recordUserCtes(v: Slots<RecordUserSlot>): SQL {
       correlationId: v.correlationId,
       status: v.status,
       emailVerifiedAt: sql`case when ${v.verified} then now() end`,
+      // The verification mail asked for in the same statement (settle's save) counts as the account's last mail.
+      lastMailRequestedAt: sql`case when ${v.mailRequested} then now() end`,
     },
     sql`${v.record}`,
   );
@@ -65,8 +68,15 @@ export function recordUserCtes(v: Slots<RecordUserSlot>): SQL {
     )})`;
 }
 
-/** recordUserCtes' values for this row; `record` says whether the account is written. */
-export function recordUserValues(row: SignUpRow, record: boolean, meta: { requestId: string }): Record<RecordUserSlot, unknown> {
+/**
+ * recordUserCtes' values for this row; `record` says whether the account is written, `mailRequested`
+ * whether the same statement asks for its verification mail.
+ */
+export function recordUserValues(
+  row: SignUpRow,
+  { record, mailRequested }: { record: boolean; mailRequested: boolean },
+  meta: { requestId: string },
+): Record<RecordUserSlot, unknown> {
   const userId = randomUUID();
   const verified = row.emailVerifiedAt !== null;
   const correlation = { correlationId: row.correlationId };
@@ -82,6 +92,7 @@ export function recordUserValues(row: SignUpRow, record: boolean, meta: { reques
     passwordHash: row.passwordHash,
     metadata: row.unsafeMetadata,
     status: verified ? "active" : "pending",
+    mailRequested,
     correlationId: row.correlationId,
     registeredAudit: { signUpId: row.id },
     provedAudit: { requestId: meta.requestId, signUpId: row.id, method: "sign_up" },

@@ -1,7 +1,17 @@
-import { auditInsertWhere, eq, type Executor, type Placeholder, rowFrom, signUps, sql, type SQL, statement, users } from "@signup/db";
+import { auditInsertWhere, eq, type Executor, type Placeholder, rowFrom, signUps, type Slots, sql, type SQL, statement, users } from "@signup/db";
 import type { SignupFields } from "../account/signup-fields.ts";
 import { activationCtes, activationSlots, activationValues, correlationOf } from "../account/activate-user.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
+import {
+  type MailKind,
+  type MailRequest,
+  mailKind,
+  mailRequestCtes,
+  mailRequestSlots,
+  mailRequestValues,
+  type MailSettings,
+  mailSlotColumns,
+} from "./mail-request.ts";
 import { recordUserCtes, recordUserSlots, recordUserValues } from "./record-user.ts";
 
 export type SettleContext = { fields: SignupFields; requestId: string };
@@ -15,7 +25,12 @@ export type SettleContext = { fields: SignupFields; requestId: string };
  * was taken except columns no answer shows. Steps 1 and 2 run the same statements whoever owns the
  * address (a lookup, then one statement), so timing does not tell a taken address from a new one.
  */
-export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext, options: { proved?: boolean; owner?: Owner } = {}): Promise<SignUpRow> {
+export async function settle(
+  tx: Executor,
+  row: SignUpRow,
+  ctx: SettleContext,
+  options: { proved?: boolean; owner?: Owner; mail?: SettleMail } = {},
+): Promise<SignUpRow> {
   if (row.status !== "missing_requirements") return row;
   let next = row;
   let owner: Owner | undefined;
@@ -32,7 +47,10 @@ export async function settle(tx: Executor, row: SignUpRow, ctx: SettleContext, o
   // is taken is no secret to it, and a save that would change nothing can be left out. Everywhere
   // else the save runs whatever it changes, so the statements never depend on the owner.
   const unchanged = !record && next.userId === row.userId && next.emailTaken === row.emailTaken && next.phoneTaken === row.phoneTaken;
-  let saved = options.proved && unchanged ? next : await save(tx, next, record, ctx);
+  // `mail`: the caller asks for the verification mail next; a row that has never asked gets it in
+  // the save's own statement (emailPreparedAt then says it was asked for).
+  const mail = options.mail && next.emailAddress && !next.emailVerifiedAt && !next.emailPreparedAt ? options.mail : undefined;
+  let saved = options.proved && unchanged ? next : await save(tx, next, record, ctx, mail);
   if (record && !saved.ownsUser) {
     // A concurrent sign-up recorded the address first: continue (or be refused by) that account.
     owner = await addressOwner(tx, saved.emailNormalized!);
@@ -73,30 +91,48 @@ const completeSignUp = statement(
       select * from completed`,
 );
 
-/** The derived columns, and the account when `record` says so, in one statement. */
-const saveSignUp = statement(
-  [...recordUserSlots, "signUpId", "userId", "ownsUser", "emailTaken", "phoneTaken"],
-  (v) => sql`
-    with ${recordUserCtes(v)}
-    update ${signUps} set
+/** The verification mail to ask for in the save's statement (mail-request.ts). */
+export type SettleMail = { request: MailRequest; settings: MailSettings };
+
+const saveSlots = [...recordUserSlots, "signUpId", "userId", "ownsUser", "emailTaken", "phoneTaken"] as const;
+const derivedColumns = (v: Slots<(typeof saveSlots)[number]>) => sql`
       user_id = coalesce((select id from new_user), ${v.userId}::uuid),
       owns_user = ${v.ownsUser} or exists (select 1 from new_user),
       email_taken = ${v.emailTaken},
       phone_taken = ${v.phoneTaken},
-      updated_at = now()
-    where id = ${v.signUpId}
-    returning *`,
-);
+      updated_at = now()`;
 
-async function save(tx: Executor, next: SignUpRow, record: boolean, ctx: SettleContext): Promise<SignUpRow> {
-  const rows = await saveSignUp(tx, {
-    ...recordUserValues(next, record, ctx),
+/** The derived columns, and the account when `record` says so, in one statement. */
+const saveSignUp = statement(saveSlots, (v) => sql`with ${recordUserCtes(v)} update ${signUps} set ${derivedColumns(v)} where id = ${v.signUpId} returning *`);
+
+/**
+ * The same, and the mail asked for (one statement per kind of mail). When the account was to be
+ * recorded and a concurrent sign-up took the address first (nothing inserted), no mail is asked for
+ * and the row's mail slot stays empty: settle continues that account and its caller asks then.
+ */
+const saveAndMailStatement = (kind: MailKind) =>
+  statement([...saveSlots, ...mailRequestSlots], (v, db) => {
+    const recorded = sql`(not ${v.record} or exists (select 1 from new_user))`;
+    return sql`with ${recordUserCtes(v)},
+      ${mailRequestCtes(kind, v, db, { when: recorded, userId: sql`coalesce((select id from new_user), ${v.userId}::uuid)` })}
+      update ${signUps} set ${derivedColumns(v)}, ${mailSlotColumns(v, recorded)} where id = ${v.signUpId} returning *`;
+  });
+const saveAndMail: Record<MailKind, ReturnType<typeof saveAndMailStatement>> = {
+  verification: saveAndMailStatement("verification"),
+  existing_account: saveAndMailStatement("existing_account"),
+};
+
+async function save(tx: Executor, next: SignUpRow, record: boolean, ctx: SettleContext, mail?: SettleMail): Promise<SignUpRow> {
+  const values = {
+    ...recordUserValues(next, { record, mailRequested: mail !== undefined }, ctx),
     signUpId: next.id,
     userId: next.userId,
     ownsUser: next.ownsUser,
     emailTaken: next.emailTaken,
     phoneTaken: next.phoneTaken,
-  });
+  };
+  const kind = mailKind(next);
+  const rows = mail ? await saveAndMail[kind](tx, { ...mailRequestValues(next, kind, mail.request, mail.settings), ...values }) : await saveSignUp(tx, values);
   if (!rows[0]) throw new Error("sign-up vanished while settling");
   return rowFrom(signUps, rows[0]);
 }
