@@ -58,8 +58,6 @@ export const benchEnv: Record<string, string> = {
   SERVICE_RUNTIME: benchRuntime,
   LOG_LEVEL: "warn",
   RATE_LIMIT_PER_MINUTE: "0",
-  // The relay wakes on NOTIFY; the poll is only its fallback, as in production.
-  RELAY_POLL_MS: "1000",
 };
 
 export function stackProcesses(stack: Stack): Tracked[] {

@@ -59,7 +59,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ADMIN_TOKEN: adminToken,
     QUEUE_PREFIX: options.queuePrefix,
     LOG_LEVEL: "debug",
-    RELAY_POLL_MS: "200",
     METRICS_PORT: "0", // many workers, and stacks side by side, on one machine: no fixed /metrics port
     // The web calls the API from the browser, verify tabs are sent back to it, and invitations link to its form.
     ...(webUrl ? { CORS_ORIGINS: webUrl, REDIRECT_ALLOWLIST: webUrl, APP_URL: `${webUrl}/`, SIGNUP_URL: `${webUrl}/signup` } : {}),

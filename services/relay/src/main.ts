@@ -8,7 +8,8 @@ import { runRetention } from "./retention.ts";
 
 const config = loadConfigOrExit("relay", {
   ...queueProcess,
-  RELAY_POLL_MS: integer(50, 60_000).default(1_000),
+  /** How often an idle relay looks for new events: at most this much delay per outbox hop. */
+  RELAY_POLL_MS: integer(10, 60_000).default(50),
   RELAY_BATCH_SIZE: integer(1, 10_000).default(200),
   /** After a batch that was not full, how long the relay gathers before the next (0: at once). */
   RELAY_GATHER_MS: integer(0, 1_000).default(10),
@@ -27,7 +28,7 @@ const redis = createRedis(config.REDIS_URL, "producer");
 redis.on("error", () => {}); // reconnects on its own; the relay loop reports the outage once
 const publisher = createPublisher(redis, { prefix: config.QUEUE_PREFIX, attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS });
 
-const relay = runRelay({ db, sql, publisher, logger, pollMs: config.RELAY_POLL_MS, gatherMs: config.RELAY_GATHER_MS, batchSize: config.RELAY_BATCH_SIZE });
+const relay = runRelay({ db, publisher, logger, pollMs: config.RELAY_POLL_MS, gatherMs: config.RELAY_GATHER_MS, batchSize: config.RELAY_BATCH_SIZE });
 const retention = runRetention({ db, logger, retentionMs: config.OUTBOX_RETENTION });
 // Read at scrape time; the partial index on unpublished rows makes it one index probe.
 trackOutboxLag(async () => {

@@ -29,9 +29,16 @@ const unpublished = statement(["batchSize"], (v, db) =>
     .for("update", { skipLocked: true })
     .getSQL(),
 );
+const anyUnpublished = statement([], () => sql`select exists (select 1 from ${outbox} where published_at is null and failed_at is null) as found`);
 const markPublished = statement(["ids"], (v) => sql`update ${outbox} set published_at = now() where id = any(${v.ids}::uuid[])`);
 
 export type RelayDeps = { db: Database; publisher: Publisher; logger: Logger; batchSize: number };
+
+/** Whether an idle relay has anything to take: one probe of the unpublished rows' partial index, outside a transaction. */
+export async function outboxHasWork(db: Database): Promise<boolean> {
+  const [row] = await anyUnpublished(db, {});
+  return row?.found === true;
+}
 
 /**
  * Publishes one batch of unpublished outbox rows and marks them published, in one transaction.

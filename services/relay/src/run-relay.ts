@@ -1,18 +1,18 @@
-import type postgres from "postgres";
 import type { Logger } from "@signup/logger";
-import { relayBatch, type RelayDeps } from "./relay.ts";
+import { outboxHasWork, relayBatch, type RelayDeps } from "./relay.ts";
 
 export type RelayLoop = { stop(): Promise<void> };
 
 /**
- * Drains the outbox whenever Postgres notifies a commit, and polls as a fallback (a notification
- * is lost while the LISTEN connection is down). Failures back off exponentially up to 5 s.
- * Under load every commit notifies, so taking each at once would publish batches of one or two
- * events, each costing a transaction and a Redis round trip: after a batch that was not full the
- * relay lets `gatherMs` pass before the next, so a busy outbox goes out in batches, while the
- * first event after a quiet spell still goes at once.
+ * Drains the outbox in batches, then polls every `pollMs` while it is empty. It polls rather than
+ * LISTENs: a commit that NOTIFYs takes PostgreSQL's database-wide notify lock through its WAL
+ * flush, which made every event writer's commit wait for the others' (docs/decisions.md). An idle
+ * poll is one index probe, not a transaction. Under load every batch follows the last, so taking
+ * each at once would publish batches of one or two events, each costing a transaction and a Redis
+ * round trip: after a batch that was not full the relay lets `gatherMs` pass before the next.
+ * Failures back off exponentially up to 5 s.
  */
-export function runRelay(deps: RelayDeps & { sql: postgres.Sql; pollMs: number; gatherMs: number; logger: Logger }): RelayLoop {
+export function runRelay(deps: RelayDeps & { pollMs: number; gatherMs: number; logger: Logger }): RelayLoop {
   let stopped = false;
   let wake: (() => void) | undefined;
   let failures = 0;
@@ -28,16 +28,18 @@ export function runRelay(deps: RelayDeps & { sql: postgres.Sql; pollMs: number; 
       wake = done;
     });
 
-  const listening = deps.sql
-    .listen("outbox_events", () => wake?.())
-    .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, "LISTEN failed; polling only"));
-
   const loop = (async () => {
+    let idle = false;
     while (!stopped) {
       try {
+        if (idle && !(await outboxHasWork(deps.db))) {
+          await sleep(deps.pollMs);
+          continue;
+        }
         const count = await relayBatch(deps);
         if (failures > 0) deps.logger.info("relay recovered");
         failures = 0;
+        idle = count === 0;
         if (count > 0) {
           deps.logger.debug({ count }, "published outbox events");
           if (count < deps.batchSize && deps.gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, deps.gatherMs));
@@ -60,7 +62,6 @@ export function runRelay(deps: RelayDeps & { sql: postgres.Sql; pollMs: number; 
       stopped = true;
       wake?.();
       await loop;
-      await listening;
     },
   };
 }

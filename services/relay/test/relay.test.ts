@@ -3,12 +3,13 @@ import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserRegistered, EmailVerified, allQueueNames, queueNames, routes } from "@signup/contracts";
-import { enqueueEvent } from "@signup/db";
+import { connectDb, enqueueEvent } from "@signup/db";
 import { repoRoot } from "@signup/local-infra";
 import { createLogger } from "@signup/logger";
 import { createPublisher, createRedis } from "@signup/queue";
 import { createTestDatabase, dropQueuePrefix, startRedisServer, testRedisUrl, uniqueQueuePrefix, type TestDatabase } from "@signup/test";
 import { relayBatch } from "../src/relay.ts";
+import { runRelay } from "../src/run-relay.ts";
 
 const logger = createLogger({ name: "relay-test", level: "silent" });
 
@@ -81,5 +82,35 @@ describe("outbox relay", () => {
     const [row] = await database.sql`select published_at from outbox where id = ${event!.id}`;
     expect(row!.published_at).toBeNull();
     connection.disconnect();
+  });
+
+  it("an idle relay polls with one statement, no transaction, and publishes what is committed meanwhile", async () => {
+    // No NOTIFY on commit (it serialised every event writer's commit): the outbox has no trigger.
+    const triggers = await database.sql`select tgname from pg_trigger where tgrelid = 'outbox'::regclass and not tgisinternal`;
+    expect(triggers).toEqual([]);
+
+    const statements: string[] = [];
+    const watched = connectDb(database.url, { max: 1, onQuery: (statement) => statements.push(statement.trim().split(/\s+/)[0]!.toLowerCase()) });
+    const relay = runRelay({ db: watched.db, publisher, logger, batchSize: 100, pollMs: 20, gatherMs: 0 });
+    try {
+      const drained = async () => (await database.sql`select count(*)::int as n from outbox where published_at is null and failed_at is null`)[0]!.n === 0;
+      const until = async (done: () => Promise<boolean>) => {
+        for (let i = 0; i < 250 && !(await done()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(await done()).toBe(true);
+      };
+      await until(drained); // an event an earlier test left behind goes first
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      statements.length = 0;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(statements.length).toBeGreaterThan(2);
+      expect(new Set(statements)).toEqual(new Set(["select"]));
+
+      const [event] = await addEvents(1);
+      await until(async () => (await queue(queueNames.provisioning).getJob(event!.id)) !== undefined);
+      await until(drained);
+    } finally {
+      await relay.stop();
+      await watched.close();
+    }
   });
 });
