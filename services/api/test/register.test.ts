@@ -72,11 +72,17 @@ describe("POST /account/register", () => {
     const gate = new Promise<void>((resolve) => {
       commit = resolve;
     });
+    let inserted = () => {};
+    const insertedFirst = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
     const otherUserId = crypto.randomUUID();
     const other = ctx.database.sql.begin(async (tx) => {
       await tx`insert into users (id, email, email_normalized, status, correlation_id) values (${otherUserId}, 'between@example.com', 'between@example.com', 'pending', 'other')`;
+      inserted();
       await gate;
     });
+    await insertedFirst; // before register's first statement, or register would record the account itself
     const waitingOnLock = async () => {
       for (let i = 0; i < 200; i++) {
         const [row] = await ctx.database.sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
