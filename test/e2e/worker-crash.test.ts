@@ -50,11 +50,14 @@ describe("a worker killed in the middle of a job", () => {
       },
       { timeoutMs: 30_000, intervalMs: 100, what: "the stalled job to be taken over" },
     );
-    // Lock (5 s) + stalled check (4 s), with defaults; issue 8 asks for 10 s.
-    expect(Date.now() - killedAt).toBeLessThan(10_000); // about 8.1 s in three runs here
     const atIdp = [...scim.users.values()].filter((u) => u.externalId === user.id);
     expect(atIdp).toHaveLength(1);
     expect(user.idp.internalId).toBe(atIdp[0]!.id);
-    expect(user.timeline.filter((e: { action: string }) => e.action === "user.provisioned")).toHaveLength(1);
+    const provisioned = user.timeline.filter((e: { action: string }) => e.action === "user.provisioned") as Array<{ at: string }>;
+    expect(provisioned).toHaveLength(1);
+    // Lock (5 s) + stalled check (4 s), with defaults; issue 8 asks for 10 s. Timed to the
+    // replacement's own write (its audit entry; PostgreSQL shares this host's clock), not to when
+    // the poll above saw it: under a full test run the admin API's answers can lag by seconds.
+    expect(Date.parse(provisioned[0]!.at) - killedAt).toBeLessThan(10_000); // about 8 s here
   });
 });
