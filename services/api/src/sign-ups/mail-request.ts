@@ -49,6 +49,12 @@ type MailSlot = (typeof mailRequestSlots)[number];
 /** The row's address is held by an account this sign-up did not create: tell that account instead. */
 export const mailKind = (row: SignUpRow): MailKind => (row.userId && !row.ownsUser ? "existing_account" : "verification");
 
+/** One of something per kind of mail, e.g. a statement built for each. */
+export const byMailKind = <T>(make: (kind: MailKind) => T): Record<MailKind, T> => ({
+  verification: make("verification"),
+  existing_account: make("existing_account"),
+});
+
 export function mailRequestValues(row: SignUpRow, kind: MailKind, request: MailRequest, settings: MailSettings): Record<MailSlot, unknown> {
   const correlation = { correlationId: row.correlationId };
   const event =

@@ -2,7 +2,7 @@ import { type Executor, rowFrom, signUps, sql, statement } from "@signup/db";
 import { HttpError } from "../http-error.ts";
 import type { SignUpRow } from "./fields.ts";
 import {
-  type MailKind,
+  byMailKind,
   type MailRequest,
   mailKind,
   mailRequestCtes,
@@ -45,7 +45,7 @@ export async function prepareEmailVerification(
 }
 
 /** The sign-up's own mail slot and the mail, one statement per kind; it returns the sign-up's row. */
-const requestMailStatement = (kind: MailKind) =>
+const requestMail = byMailKind((kind) =>
   statement(
     mailRequestSlots,
     (v, db) => sql`with prepared as (
@@ -55,8 +55,5 @@ const requestMailStatement = (kind: MailKind) =>
     ),
     ${mailRequestCtes(kind, v, db, { when: sql`true`, userId: v.userId })}
     select * from prepared`,
-  );
-const requestMail: Record<MailKind, ReturnType<typeof requestMailStatement>> = {
-  verification: requestMailStatement("verification"),
-  existing_account: requestMailStatement("existing_account"),
-};
+  ),
+);

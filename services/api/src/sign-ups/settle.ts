@@ -3,7 +3,7 @@ import type { SignupFields } from "../account/signup-fields.ts";
 import { activationCtes, activationSlots, activationValues, correlationOf } from "../account/activate-user.ts";
 import { missingFields, type SignUpRow } from "./fields.ts";
 import {
-  type MailKind,
+  byMailKind,
   type MailRequest,
   mailKind,
   mailRequestCtes,
@@ -110,17 +110,14 @@ const saveSignUp = statement(saveSlots, (v) => sql`with ${recordUserCtes(v)} upd
  * recorded and a concurrent sign-up took the address first (nothing inserted), no mail is asked for
  * and the row's mail slot stays empty: settle continues that account and its caller asks then.
  */
-const saveAndMailStatement = (kind: MailKind) =>
+const saveAndMail = byMailKind((kind) =>
   statement([...saveSlots, ...mailRequestSlots], (v, db) => {
     const recorded = sql`(not ${v.record} or exists (select 1 from new_user))`;
     return sql`with ${recordUserCtes(v)},
       ${mailRequestCtes(kind, v, db, { when: recorded, userId: sql`coalesce((select id from new_user), ${v.userId}::uuid)` })}
       update ${signUps} set ${derivedColumns(v)}, ${mailSlotColumns(v, recorded)} where id = ${v.signUpId} returning *`;
-  });
-const saveAndMail: Record<MailKind, ReturnType<typeof saveAndMailStatement>> = {
-  verification: saveAndMailStatement("verification"),
-  existing_account: saveAndMailStatement("existing_account"),
-};
+  }),
+);
 
 async function save(tx: Executor, next: SignUpRow, record: boolean, ctx: SettleContext, mail?: SettleMail): Promise<SignUpRow> {
   const values = {
