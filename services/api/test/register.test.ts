@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "@signup/test";
 import { buildTestApp, tableCounts } from "./build-test-app.ts";
 
 describe("POST /account/register", () => {
@@ -83,16 +84,12 @@ describe("POST /account/register", () => {
       await gate;
     });
     await insertedFirst; // before register's first statement, or register would record the account itself
-    const waitingOnLock = async () => {
-      for (let i = 0; i < 200; i++) {
-        const [row] = await ctx.database.sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
-        if (row!.n > 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error("register never waited on the other sign-up's account");
-    };
     const answer = register({ email: "between@example.com" });
-    await waitingOnLock();
+    await waitUntil(
+      async () =>
+        (await ctx.database.sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)[0]!.n > 0,
+      { timeoutMs: 5_000, intervalMs: 25, what: "register to wait on the other sign-up's account" },
+    );
     commit();
     await other;
     expect((await answer).statusCode).toBe(202);

@@ -7,7 +7,7 @@ import { connectDb, enqueueEvent } from "@signup/db";
 import { repoRoot } from "@signup/local-infra";
 import { createLogger } from "@signup/logger";
 import { createPublisher, createRedis } from "@signup/queue";
-import { createTestDatabase, dropQueuePrefix, startRedisServer, testRedisUrl, uniqueQueuePrefix, type TestDatabase } from "@signup/test";
+import { createTestDatabase, dropQueuePrefix, startRedisServer, testRedisUrl, uniqueQueuePrefix, waitUntil, type TestDatabase } from "@signup/test";
 import { relayBatch } from "../src/relay.ts";
 import { runRelay } from "../src/run-relay.ts";
 
@@ -94,11 +94,8 @@ describe("outbox relay", () => {
     const relay = runRelay({ db: watched.db, publisher, logger, batchSize: 100, pollMs: 20, gatherMs: 0 });
     try {
       const drained = async () => (await database.sql`select count(*)::int as n from outbox where published_at is null and failed_at is null`)[0]!.n === 0;
-      const until = async (done: () => Promise<boolean>) => {
-        for (let i = 0; i < 250 && !(await done()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-        expect(await done()).toBe(true);
-      };
-      await until(drained); // an event an earlier test left behind goes first
+      const until = (done: () => Promise<boolean>, what: string) => waitUntil(done, { timeoutMs: 5_000, intervalMs: 20, what });
+      await until(drained, "the outbox to drain"); // an event an earlier test left behind goes first
       await new Promise((resolve) => setTimeout(resolve, 100));
       statements.length = 0;
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -106,8 +103,8 @@ describe("outbox relay", () => {
       expect(new Set(statements)).toEqual(new Set(["select"]));
 
       const [event] = await addEvents(1);
-      await until(async () => (await queue(queueNames.provisioning).getJob(event!.id)) !== undefined);
-      await until(drained);
+      await until(async () => (await queue(queueNames.provisioning).getJob(event!.id)) !== undefined, "the new event's job");
+      await until(drained, "the outbox to drain again");
     } finally {
       await relay.stop();
       await watched.close();
