@@ -23,7 +23,7 @@ export type SamplerOptions = {
   database: string | Record<string, string>;
   redis: { url: string; prefix?: string };
   /** A connection to the same server, to name each backend's client from pg_stat_activity. */
-  postgres?: postgres.Sql;
+  postgres: postgres.Sql;
   intervalMs?: number;
 };
 
@@ -66,7 +66,7 @@ export function startSampler(options: SamplerOptions) {
     // connections of a pool stay open, so looking for new ones once a second is enough.
     if (ticks++ % 4 === 0) {
       backends = Object.entries(databases).flatMap(([label, name]) => findProcesses(["postgres: ", ` ${name} `]).map((pid) => ({ pid, label: `postgres backends (${label})` })));
-      if (options.postgres && !clientCallPending) {
+      if (!clientCallPending) {
         clientCallPending = true;
         options.postgres<Array<{ pid: number; client: string }>>`
           select pid, application_name as client from pg_stat_activity where datname = any(${Object.values(databases)})`
@@ -107,7 +107,7 @@ export function startSampler(options: SamplerOptions) {
       const byClient = new Map<string, number>();
       for (const [pid, state] of pids) {
         const used = state.lastCpu - state.firstCpu;
-        if (state.group === "postgres" && options.postgres) {
+        if (state.group === "postgres") {
           const client = clientOf.get(pid) ?? "unnamed";
           byClient.set(client, (byClient.get(client) ?? 0) + used);
         }
