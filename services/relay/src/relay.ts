@@ -1,4 +1,4 @@
-import { and, asc, type Database, isNull, markOutboxFailed, outbox, sql, statement } from "@signup/db";
+import { type Database, markOutboxFailed, outbox, sql, statement } from "@signup/db";
 import { parseEvent, type AnyEvent } from "@signup/contracts";
 import type { Logger } from "@signup/logger";
 import type { Publisher } from "@signup/queue";
@@ -18,18 +18,10 @@ async function publishTraced(publisher: Publisher, events: AnyEvent[], rowCount:
   await inSpan("@signup/relay", "relay batch", { links, attributes }, () => publisher.publish(events));
 }
 
-// Rendered once (statement()): the relay runs them for every batch, and every poll when idle.
-const unpublished = statement(["batchSize"], (v, db) =>
-  db
-    .select({ id: outbox.id, envelope: outbox.envelope })
-    .from(outbox)
-    .where(and(isNull(outbox.publishedAt), isNull(outbox.failedAt)))
-    .orderBy(asc(outbox.createdAt))
-    .limit(v.batchSize)
-    .for("update", { skipLocked: true })
-    .getSQL(),
-);
-const anyUnpublished = statement([], () => sql`select exists (select 1 from ${outbox} where published_at is null and failed_at is null) as found`);
+// Rendered once (statement()): the relay runs them for every batch, and every poll when idle. The
+// two reads are functions of migration 0008, which keep them on the unpublished rows' index.
+const unpublished = statement(["batchSize"], (v) => sql`select id, envelope from outbox_claim_unpublished(${v.batchSize})`);
+const anyUnpublished = statement([], () => sql`select outbox_has_unpublished() as found`);
 const markPublished = statement(["ids"], (v) => sql`update ${outbox} set published_at = now() where id = any(${v.ids}::uuid[])`);
 
 export type RelayDeps = { db: Database; publisher: Publisher; logger: Logger; batchSize: number };

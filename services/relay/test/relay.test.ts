@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { Queue } from "bullmq";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserRegistered, EmailVerified, allQueueNames, queueNames, routes } from "@signup/contracts";
 import { connectDb, enqueueEvent } from "@signup/db";
@@ -108,6 +109,34 @@ describe("outbox relay", () => {
     } finally {
       await relay.stop();
       await watched.close();
+    }
+  });
+
+  it("polls and claims by walking the unpublished rows' index, never a bitmap or sequential scan", async () => {
+    // A fresh database without statistics, with published rows behind the index, as a server
+    // without autovacuum keeps them; auto_explain shows the plans of the functions' own statements.
+    const fresh = await createTestDatabase();
+    const plans: string[] = [];
+    const session = postgres(fresh.url, { max: 1, onnotice: (notice) => void (notice.message?.includes("plan:") && plans.push(notice.message)) });
+    try {
+      await fresh.db.transaction(async (tx) => {
+        for (let i = 0; i < 300; i++) await enqueueEvent(tx, UserRegistered.create({ userId: randomUUID() }, { correlationId: "c" }));
+      });
+      await fresh.sql`update outbox set published_at = now()`;
+      await session.unsafe("load 'auto_explain'");
+      await session.unsafe("set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set client_min_messages = log");
+      expect((await session`select outbox_has_unpublished() as found`)[0]!.found).toBe(false);
+      await session.begin((tx) => tx`select * from outbox_claim_unpublished(100)`);
+
+      const inner = plans.filter((plan) => /from outbox\b/i.test(plan));
+      expect(inner).toHaveLength(2);
+      for (const plan of inner) {
+        expect(plan).toContain("Index Scan using outbox_unpublished_idx");
+        expect(plan).not.toMatch(/Bitmap|Seq Scan/);
+      }
+    } finally {
+      await session.end();
+      await fresh.drop();
     }
   });
 });
