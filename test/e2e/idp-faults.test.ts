@@ -45,8 +45,10 @@ describe("provisioning when the IdP misbehaves", () => {
     const eventId = user.timeline.find((e: { action: string }) => e.action === "user.registered").eventId as string;
     const job = await waitUntil(
       async () => {
-        const found = await provisioning.getJob(eventId);
-        return found && (await found.getState()) !== "active" ? found : undefined;
+        // The state first, then the job: the other way round, a job that finished in between came
+        // back with its counters from before (attemptsMade 0 after a successful try).
+        const state = await provisioning.getJobState(eventId);
+        return state === "completed" || state === "failed" ? provisioning.getJob(eventId) : undefined;
       },
       { timeoutMs: 5_000, what: "the job to finish" },
     );
