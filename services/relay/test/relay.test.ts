@@ -31,8 +31,8 @@ describe("outbox relay", () => {
     await dropQueuePrefix(testRedisUrl(), prefix);
   });
 
-  const addEvents = (count: number) =>
-    database.db.transaction(async (tx) => {
+  const addEvents = (count: number, db = database.db) =>
+    db.transaction(async (tx) => {
       const events = Array.from({ length: count }, () => UserRegistered.create({ userId: randomUUID() }, { correlationId: "c" }));
       for (const event of events) await enqueueEvent(tx, event);
       return events;
@@ -119,9 +119,7 @@ describe("outbox relay", () => {
     const plans: string[] = [];
     const session = postgres(fresh.url, { max: 1, onnotice: (notice) => void (notice.message?.includes("plan:") && plans.push(notice.message)) });
     try {
-      await fresh.db.transaction(async (tx) => {
-        for (let i = 0; i < 300; i++) await enqueueEvent(tx, UserRegistered.create({ userId: randomUUID() }, { correlationId: "c" }));
-      });
+      await addEvents(300, fresh.db);
       await fresh.sql`update outbox set published_at = now()`;
       await session.unsafe("load 'auto_explain'");
       await session.unsafe("set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set client_min_messages = log");
