@@ -42,7 +42,7 @@ export function runRelay(deps: RelayDeps & { pollMs: number; gatherMs: number; l
         idle = count === 0;
         if (count > 0) {
           deps.logger.debug({ count }, "published outbox events");
-          if (count < deps.batchSize && deps.gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, deps.gatherMs));
+          if (count < deps.batchSize && deps.gatherMs > 0) await sleep(deps.gatherMs);
           continue; // there may be more
         }
         await sleep(deps.pollMs);
