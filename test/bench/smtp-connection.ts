@@ -17,7 +17,7 @@ const { renderMail } = (await import(`${repoRoot}services/mailer/src/templates.t
 
 const mail = (i: number) => {
   const to = `bench-${i}@example.test`;
-  const link = `http://127.0.0.1:3000/verify#token=${"t".repeat(43)}`;
+  const link = `http://localhost:3000/account/verify/${"t".repeat(43)}`;
   return { to, messageId: `<${i}@bench.example.test>`, ...renderMail("verification", { link, code: String(100_000 + i), productName: "Bench", expiresIn: "24 hours", email: to }) };
 };
 
