@@ -93,6 +93,19 @@ export function rateSection(r: RateFigures): string[] {
     row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
     ...r.rate.phases.map((p) => row([`${p.perSecond}/s for ${p.seconds} s`, p.sent, p.ok, p.failed, p.timedOut, f1(p.latency.p50), f1(p.latency.p99), f1(p.latency.max), f1(p.maxSendLagMs)])),
     "",
+    `What a user waits for at this steady load: the stages of the ${r.steady.signUps} sign-ups (the probe's and the background's)`,
+    "registered while the first phase ran, from `audit_log.at` as in runs 2-3, where a backlog drains instead.",
+    "",
+    row(["stage", "sign-ups", "p50 ms", "p99 ms", "max ms"]),
+    row(["---", "---:", "---:", "---:", "---:"]),
+    ...(
+      [
+        ["mail delivered after accept", r.steady.mailAfterAccept],
+        ["provisioned after accept", r.steady.provisionedAfterAccept],
+        ["onboarded after verify (the background's)", r.steady.onboardedAfterVerify],
+      ] as const
+    ).map(([stage, l]) => row([stage, l.count, f1(l.p50), f1(l.p99), f1(l.max)])),
+    "",
   ];
 }
 

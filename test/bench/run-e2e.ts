@@ -4,9 +4,9 @@ import { startScimServer, type ScimServer } from "../idp-servers/scim-server.ts"
 import { startStack, type Stack } from "../support/stack.ts";
 import { benchEnv, createBenchDatabase, newQueuePrefix, stackProcesses, withCleanup, type BenchContext, type BenchDatabase } from "./bench-env.ts";
 import { spawnLoad, type LoadProcess } from "./load-process.ts";
-import type { E2eConfig, E2eResult, RateResult } from "./load/protocol.ts";
+import { benchAddress, type E2eConfig, type E2eResult, type RateResult } from "./load/protocol.ts";
 import type { Budget, Sizes } from "./options.ts";
-import { checkPipeline, pipelineProgress, type PipelineFigures } from "./pipeline-check.ts";
+import { checkPipeline, pipelineProgress, type PipelineFigures, type SteadyStages, stagesDuring } from "./pipeline-check.ts";
 import { sampled, startSampler, type QueueSeries, type Tracked, type Usage } from "./sampler.ts";
 
 export type E2eFigures = {
@@ -24,7 +24,15 @@ export type E2eFigures = {
   usage: Usage;
   series: QueueSeries;
 };
-export type RateFigures = { rate: RateResult; busyPerSecond: number; busyThroughout: boolean; usage: Usage; series: QueueSeries };
+export type RateFigures = {
+  rate: RateResult;
+  busyPerSecond: number;
+  busyThroughout: boolean;
+  /** The pipeline's stage latencies for the sign-ups registered during the first phase. */
+  steady: SteadyStages;
+  usage: Usage;
+  series: QueueSeries;
+};
 
 type Pipeline = { stack: Stack; db: BenchDatabase; smtpPort: number; scim: ScimServer | undefined; prefix: string };
 type Slow = { idpDelayMs: number; total: number };
@@ -133,6 +141,9 @@ function countByExternalId(scim: ScimServer): Map<string, number> {
   return counts;
 }
 
+/** The rate run's probe: its addresses are probe-0, probe-1, ... in the order sent. */
+const probePrefix = "probe";
+
 /** Run 4: register latency at fixed rates, measured by a second client while a paced load of run 2's kind keeps the pipeline busy. */
 export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigures> {
   return withPipeline(ctx, "rate", undefined, async (pipeline) => {
@@ -154,14 +165,17 @@ export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigu
       await busy.event("load-started");
       // A few seconds in, so the queues have filled before the first measured request.
       await new Promise((resolve) => setTimeout(resolve, sizes.rate.leadSeconds * 1_000));
-      probe = spawnLoad<RateResult>("rate-probe", { mode: "rate", url: pipeline.stack.apiUrl, phases: sizes.rate.phases, emailPrefix: "probe", timeoutMs: 30_000 }, ctx.log);
+      probe = spawnLoad<RateResult>("rate-probe", { mode: "rate", url: pipeline.stack.apiUrl, phases: sizes.rate.phases, emailPrefix: probePrefix, timeoutMs: 30_000 }, ctx.log);
       const rate = await probe.result;
       return { rate, busyThroughout: !busy.finished() };
     })());
     await busy.stop();
+    // The first phase's own sign-ups bound the window of the steady figures.
+    const firstPhase = value.rate.phases[0]?.sent ?? 0;
+    const steady = await stagesDuring(pipeline.db.sql, Array.from({ length: firstPhase }, (_, i) => benchAddress(probePrefix, i)));
     for (const phase of value.rate.phases) {
       ctx.log(`rate: ${phase.perSecond}/s → p50 ${phase.latency.p50.toFixed(0)} ms, p99 ${phase.latency.p99.toFixed(0)} ms (${phase.ok}/${phase.sent} accepted)`);
     }
-    return { ...value, busyPerSecond: sizes.rate.busyPerSecond, usage, series: sampler.series };
+    return { ...value, busyPerSecond: sizes.rate.busyPerSecond, steady, usage, series: sampler.series };
   });
 }

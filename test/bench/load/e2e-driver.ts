@@ -1,6 +1,6 @@
 import { startSmtpSink, type SmtpSink } from "@signup/local-infra";
 import { httpClient, type Answer } from "./http-client.ts";
-import { summarize, type E2eConfig, type E2eResult } from "./protocol.ts";
+import { benchAddress, summarize, type E2eConfig, type E2eResult } from "./protocol.ts";
 
 const emit = (event: string, data: Record<string, unknown> = {}) => process.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
 const linkPattern = /\/account\/verify\/([A-Za-z0-9_-]{20,})/;
@@ -43,7 +43,7 @@ export async function e2eLoad(config: E2eConfig): Promise<E2eResult> {
   const sink = await startSmtpSink({ port: config.smtpPort, delayMs: config.smtpDelayMs });
   const client = httpClient(config.concurrency);
   const admin = { authorization: `Bearer ${config.adminToken}` };
-  const emails = Array.from({ length: config.total }, (_, i) => `${config.emailPrefix}-${i}@bench.example`);
+  const emails = Array.from({ length: config.total }, (_, i) => benchAddress(config.emailPrefix, i));
   const invited = emails.filter((_, i) => i % config.inviteEvery === 0);
   try {
     // One team and its invites before the clock starts; their invite mails drain first.

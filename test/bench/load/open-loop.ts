@@ -1,5 +1,5 @@
 import { httpClient } from "./http-client.ts";
-import { summarize, type RateConfig, type RatePhaseResult, type RateResult } from "./protocol.ts";
+import { benchAddress, summarize, type RateConfig, type RatePhaseResult, type RateResult } from "./protocol.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -27,7 +27,7 @@ export async function rateLoad(config: RateConfig): Promise<RateResult> {
       if (wait > 1) await sleep(wait);
       // How late this client itself was: on a busy 2-core machine the client can fall behind too.
       result.maxSendLagMs = Math.max(result.maxSendLagMs, performance.now() - scheduled);
-      const email = `${config.emailPrefix}-${serial++}@bench.example`;
+      const email = benchAddress(config.emailPrefix, serial++);
       result.sent++;
       inFlight.push(
         client.send("POST", `${config.url}/account/register`, { email }, {}, config.timeoutMs).then((answer) => {

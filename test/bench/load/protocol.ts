@@ -4,6 +4,9 @@
 
 export type Latency = { count: number; p50: number; p99: number; max: number };
 
+/** A load generator's n-th address: the report's checks find a run's sign-ups by it. */
+export const benchAddress = (prefix: string, serial: number): string => `${prefix}-${serial}@bench.example`;
+
 /**
  * Closed loop: POST /account/register with `concurrency` in flight, `total` per target after
  * `warmup` unmeasured ones each. A target without a url is the bare argon2id hash, in the load
