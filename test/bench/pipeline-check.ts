@@ -126,30 +126,20 @@ export type SteadyStages = PipelineFigures["stages"] & { signUps: number };
 /**
  * The stage latencies of every sign-up registered between the first and the last of `anchors`
  * (the rate run's first phase, the probe's own addresses): what a user waits for at a steady load,
- * where runs 2 and 3 measure a backlog draining. From audit_log.at, like checkPipeline.
+ * where runs 2 and 3 measure a backlog draining. The window's addresses go through checkPipeline,
+ * so the stages are measured the one way.
  */
 export async function stagesDuring(sql: postgres.Sql, anchors: string[]): Promise<SteadyStages> {
-  const rows = await sql<Array<{ mail_ms: number | null; provision_ms: number | null; onboard_ms: number | null }>>`
+  const rows = await sql<Array<{ email: string }>>`
     with win as (
       select min(a.at) as lo, max(a.at) as hi from audit_log a join users u on u.id = a.user_id
       where a.action = 'user.registered' and u.email_normalized = any(${sql.array(anchors)})
-    ),
-    reg as (select a.user_id, a.at from audit_log a, win where a.action = 'user.registered' and a.at between win.lo and win.hi),
-    t as (
-      select reg.at as registered_at,
-        min(x.at) filter (where x.action = 'verification.sent') as sent_at,
-        min(x.at) filter (where x.action = 'user.provisioned') as provisioned_at,
-        min(x.at) filter (where x.action = 'user.email_verified') as verified_at,
-        min(x.at) filter (where x.action = 'user.onboarded') as onboarded_at
-      from reg join audit_log x on x.user_id = reg.user_id
-      group by reg.user_id, reg.at
     )
-    select extract(epoch from sent_at - registered_at) * 1000 as mail_ms,
-      extract(epoch from provisioned_at - registered_at) * 1000 as provision_ms,
-      extract(epoch from onboarded_at - verified_at) * 1000 as onboard_ms
-    from t`;
-  const pick = (key: "mail_ms" | "provision_ms" | "onboard_ms") => summarize(rows.flatMap((row) => (row[key] === null ? [] : [Number(row[key])])));
-  return { signUps: rows.length, mailAfterAccept: pick("mail_ms"), provisionedAfterAccept: pick("provision_ms"), onboardedAfterVerify: pick("onboard_ms") };
+    select u.email_normalized as email from audit_log a join users u on u.id = a.user_id, win
+    where a.action = 'user.registered' and a.at between win.lo and win.hi`;
+  const emails = rows.map((row) => row.email);
+  const { stages } = await checkPipeline(sql, emails, []);
+  return { signUps: emails.length, ...stages };
 }
 
 /** How far the pipeline has got, for the drain wait: users provisioned and onboarded so far. */
