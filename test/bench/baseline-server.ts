@@ -4,7 +4,9 @@
 // verification mail asked for; four round trips with BEGIN and COMMIT), captured from the
 // driver (connectDb's onQuery) and written out by hand: when the API's statements change, so must these. No logger, no
 // validation library, no ORM: fastify with plain postgres.js (`sql.begin`). The ratio of the two
-// is what our layers (validation, drizzle, hooks, logging, metrics) cost per sign-up.
+// is what our layers (validation, drizzle, hooks, logging, metrics) cost per sign-up. A password,
+// if sent, is hashed by the API's own hashPassword (its argon2id options, package and limit on
+// hashes in flight), so that a password sign-up here differs from the API's by our layers alone.
 //   DATABASE_URL=... PORT=... node --import tsx test/bench/baseline-server.ts
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
@@ -22,6 +24,7 @@ type Fastify = (options: { logger: boolean }) => {
 
 // test/ does not depend on fastify: use the API's own copy, the same version the API runs.
 const fastify = createRequire(`${repoRoot}services/api/package.json`)("fastify") as Fastify;
+const { hashPassword } = (await import(`${repoRoot}services/api/src/account/password.ts`)) as { hashPassword: (password: string) => Promise<string> };
 // The same pool size as the API's connectDb (packages/db/src/client.ts).
 const sql = postgres(process.env.DATABASE_URL ?? "", { max: 10, onnotice: () => {}, connection: { application_name: "bench-baseline" } });
 
@@ -64,7 +67,8 @@ const ttlSeconds = 86_400;
 const envelope = (type: string, correlationId: string, data: Record<string, unknown>) => ({ id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), correlationId, data });
 const json = (value: unknown) => JSON.stringify(value);
 
-async function register(email: string): Promise<void> {
+async function register(email: string, password: string | undefined): Promise<void> {
+  const passwordHash = password === undefined ? null : await hashPassword(password);
   const normalized = email.trim().toLowerCase();
   const signUpId = randomUUID();
   const correlationId = randomUUID();
@@ -73,7 +77,7 @@ async function register(email: string): Promise<void> {
   await sql.begin(async (tx) => {
     const [created] = await tx.unsafe(
       createSql,
-      [signUpId, clientTokenHash, email, normalized, null, null, null, null, "{}", null, false, null, null, correlationId, "public", "sign_up.created", null, null, correlationId, null, signUpData, normalized],
+      [signUpId, clientTokenHash, email, normalized, null, null, null, passwordHash, "{}", null, false, null, null, correlationId, "public", "sign_up.created", null, null, correlationId, null, signUpData, normalized],
       { prepare: true },
     );
     if (!created || created.owner_id !== null) throw new Error("the baseline registers new addresses only");
@@ -85,7 +89,7 @@ async function register(email: string): Promise<void> {
     const [saved] = await tx.unsafe(
       saveSql,
       [
-        userId, email, normalized, null, null, null, null, "{}", "pending", false, true, correlationId, true,
+        userId, email, normalized, null, null, null, passwordHash, "{}", "pending", false, true, correlationId, true,
         registered.id, registered.type, json(registered),
         "public", "user.registered", userId, null, correlationId, registered.id, signUpData,
         proved.id, proved.type, json(proved), false,
@@ -106,9 +110,9 @@ async function register(email: string): Promise<void> {
 const app = fastify({ logger: false });
 app.get("/healthz", async () => ({ status: "ok" }));
 app.post("/account/register", async (request, reply) => {
-  const email = (request.body as { email?: unknown } | null)?.email;
-  if (typeof email !== "string") return reply.status(400).send({ code: "validation_failed" });
-  await register(email);
+  const { email, password } = (request.body ?? {}) as { email?: unknown; password?: unknown };
+  if (typeof email !== "string" || (password !== undefined && typeof password !== "string")) return reply.status(400).send({ code: "validation_failed" });
+  await register(email, password);
   return reply.status(202).send({ status: "okay" });
 });
 await app.listen({ port: Number(process.env.PORT ?? 0), host: "127.0.0.1" });

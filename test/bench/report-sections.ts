@@ -92,7 +92,16 @@ export function rateSection(r: RateFigures): string[] {
     row(["rate", "sent", "202", "failed", "timed out", "p50 ms", "p99 ms", "max ms", "client's own worst send lag ms"]),
     row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
     ...r.rate.phases.map((p) => row([`${p.perSecond}/s for ${p.seconds} s`, p.sent, p.ok, p.failed, p.timedOut, f1(p.latency.p50), f1(p.latency.p99), f1(p.latency.max), f1(p.maxSendLagMs)])),
+    ...(r.baseline ? [row([`bare route, ${r.baseline.perSecond}/s for ${r.baseline.seconds} s`, r.baseline.sent, r.baseline.ok, r.baseline.failed, r.baseline.timedOut, f1(r.baseline.latency.p50), f1(r.baseline.latency.p99), f1(r.baseline.latency.max), f1(r.baseline.maxSendLagMs)])] : []),
     "",
+    ...(r.baseline
+      ? [
+          "\"Bare route\" is run 1's baseline server (the API's statements without our layers) on a database of its own, probed by a",
+          "third client at the first phase's rate during that phase: what any code running these statements meets on this machine",
+          "while the pipeline works beside it (its commits share the cluster's WAL, its requests the two cores).",
+          "",
+        ]
+      : []),
     `What a user waits for at this steady load: the stages of the ${r.steady.signUps} sign-ups (the probe's and the background's)`,
     "registered while the first phase ran, from `audit_log.at` as in runs 2-3, where a backlog drains instead.",
     "",
@@ -114,15 +123,18 @@ export function passwordSection(p: PasswordFigures): string[] {
     "## 5. Passwords (argon2id)",
     "",
     "`SIGNUP_FIELDS=email:required,password:required`, API alone, 8 at a time, beside the bare `@node-rs/argon2` hash",
-    "(the API's own options and copy of the package) with 8 in flight, in the same client process, taking turns (A B, B A).",
+    "(the API's own options and copy of the package) with 8 in flight, in the same client process, and beside run 1's bare",
+    "route hashing each password with the API's own `hashPassword` before its statements, all three taking turns (A B C, C B A).",
     "",
     row(["", "per second", "p50 ms", "p99 ms", "count", "CPU ms each"]),
     row(["---", "---:", "---:", "---:", "---:", "---:"]),
     row(["register with a password", f1(p.register.perSecond), f1(p.register.latency.p50), f1(p.register.latency.p99), p.register.latency.count, `${f1(p.apiCpuMs)} API + ${f1(p.postgresCpuMs)} PostgreSQL`]),
+    row(["bare route with a password", f1(p.baseline.perSecond), f1(p.baseline.latency.p50), f1(p.baseline.latency.p99), p.baseline.latency.count, `${f1(p.baselineCpuMs)} server + ${f1(p.baselinePostgresCpuMs)} PostgreSQL`]),
     row(["bare argon2id hash", f1(p.argon2.perSecond), f1(p.argon2.latency.p50), f1(p.argon2.latency.p99), p.argon2.latency.count, f1(p.argon2.clientCpuMs)]),
     "",
     `Ratio ${p.ratio.toFixed(2)}: the share of the bare hash rate a password sign-up reaches (1.00 = the hash is all it costs);`,
-    `by CPU per operation, which other work on the machine hardly moves, ${p.cpuRatio.toFixed(2)}.`,
+    `by CPU per operation, which other work on the machine hardly moves, ${p.cpuRatio.toFixed(2)}. The bare route reaches`,
+    `${p.baselineRatio.toFixed(2)}: the statements and their PostgreSQL work, on the cores the hashes use, cost that much without our layers.`,
     "",
   ];
 }

@@ -3,8 +3,9 @@ import { backgroundNice, freePort, waitUntil } from "@signup/local-infra";
 import { startScimServer, type ScimServer } from "../idp-servers/scim-server.ts";
 import { startStack, type Stack } from "../support/stack.ts";
 import { benchEnv, createBenchDatabase, newQueuePrefix, stackProcesses, withCleanup, type BenchContext, type BenchDatabase } from "./bench-env.ts";
+import { startBaseline } from "./baseline-process.ts";
 import { spawnLoad, type LoadProcess } from "./load-process.ts";
-import { benchAddress, type E2eConfig, type E2eResult, type RateResult } from "./load/protocol.ts";
+import { benchAddress, type E2eConfig, type E2eResult, type RatePhaseResult, type RateResult } from "./load/protocol.ts";
 import type { Budget, Sizes } from "./options.ts";
 import { checkPipeline, pipelineProgress, type PipelineFigures, type SteadyStages, stagesDuring } from "./pipeline-check.ts";
 import { sampled, startSampler, type QueueSeries, type Tracked, type Usage } from "./sampler.ts";
@@ -26,6 +27,8 @@ export type E2eFigures = {
 };
 export type RateFigures = {
   rate: RateResult;
+  /** Run 1's bare route on a database of its own, probed at the first phase's rate alongside: the same statements without our layers, on the same busy machine. */
+  baseline: RatePhaseResult | undefined;
   busyPerSecond: number;
   busyThroughout: boolean;
   /** The pipeline's stage latencies for the sign-ups registered during the first phase. */
@@ -148,34 +151,47 @@ const probePrefix = "probe";
 export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigures> {
   return withPipeline(ctx, "rate", undefined, async (pipeline) => {
     const phases = sizes.rate.phases.map((p) => `${p.perSecond}/s for ${p.seconds} s`).join(", then ");
-    ctx.log(`rate: sign-ups at ${sizes.rate.busyPerSecond}/s in the background (each verified, as in run 2), and register at ${phases} on the side`);
-    const busy = e2eLoad(ctx, "rate-busy", pipeline, sizes.rate.busyLoad, sizes.e2e.concurrency, 0, sizes.e2e, sizes.rate.busyPerSecond);
-    // The background client and its SMTP sink stand for users and a mail server on other machines:
-    // at a lower priority they take the CPU the services leave, so the probe measures the services
-    // rather than the harness (at 300/s its p50 went from 59–93 ms to 16–27 ms; the services' work is the same).
-    if (busy.process.pid !== undefined) setPriority(busy.process.pid, backgroundNice);
-    let probe: LoadProcess<RateResult> | undefined;
-    const sampler = startSampler({
-      track: () => [...stackProcesses(pipeline.stack), ...loadPids(busy, probe)],
-      database: pipeline.db.name,
-      postgres: pipeline.db.sql,
-      redis: { url: ctx.redis.url, prefix: pipeline.prefix },
-    });
-    const { value, usage } = await sampled(sampler, (async () => {
-      await busy.event("load-started");
-      // A few seconds in, so the queues have filled before the first measured request.
-      await new Promise((resolve) => setTimeout(resolve, sizes.rate.leadSeconds * 1_000));
-      probe = spawnLoad<RateResult>("rate-probe", { mode: "rate", url: pipeline.stack.apiUrl, phases: sizes.rate.phases, emailPrefix: probePrefix, timeoutMs: 30_000 }, ctx.log);
-      const rate = await probe.result;
-      return { rate, busyThroughout: !busy.finished() };
-    })());
-    await busy.stop();
-    // The first phase's own sign-ups bound the window of the steady figures.
-    const firstPhase = value.rate.phases[0]?.sent ?? 0;
-    const steady = await stagesDuring(pipeline.db.sql, Array.from({ length: firstPhase }, (_, i) => benchAddress(probePrefix, i)));
-    for (const phase of value.rate.phases) {
-      ctx.log(`rate: ${phase.perSecond}/s → p50 ${phase.latency.p50.toFixed(0)} ms, p99 ${phase.latency.p99.toFixed(0)} ms (${phase.ok}/${phase.sent} accepted)`);
+    const first = sizes.rate.phases.slice(0, 1);
+    ctx.log(`rate: sign-ups at ${sizes.rate.busyPerSecond}/s in the background (each verified, as in run 2), and register at ${phases} on the side; the bare route at ${first.map((p) => `${p.perSecond}/s`).join("")} beside it`);
+    // The bare route's database is not the pipeline's: nothing consumes its events, but its commits
+    // share the cluster's WAL and the cores with the busy pipeline, as the API's do.
+    const baseDb = await createBenchDatabase(ctx.pg.url, "rate-baseline");
+    const baseline = await startBaseline(baseDb.url);
+    try {
+      const busy = e2eLoad(ctx, "rate-busy", pipeline, sizes.rate.busyLoad, sizes.e2e.concurrency, 0, sizes.e2e, sizes.rate.busyPerSecond);
+      // The background client and its SMTP sink stand for users and a mail server on other machines:
+      // at a lower priority they take the CPU the services leave, so the probe measures the services
+      // rather than the harness (at 300/s its p50 went from 59–93 ms to 16–27 ms; the services' work is the same).
+      if (busy.process.pid !== undefined) setPriority(busy.process.pid, backgroundNice);
+      let probe: LoadProcess<RateResult> | undefined;
+      let bareProbe: LoadProcess<RateResult> | undefined;
+      const sampler = startSampler({
+        track: () => [...stackProcesses(pipeline.stack), { label: "baseline server", group: "baseline" as const, pid: baseline.pid }, ...loadPids(busy, probe, bareProbe)],
+        database: { "this run's database": pipeline.db.name, "baseline's database": baseDb.name },
+        postgres: pipeline.db.sql,
+        redis: { url: ctx.redis.url, prefix: pipeline.prefix },
+      });
+      const { value, usage } = await sampled(sampler, (async () => {
+        await busy.event("load-started");
+        // A few seconds in, so the queues have filled before the first measured request.
+        await new Promise((resolve) => setTimeout(resolve, sizes.rate.leadSeconds * 1_000));
+        probe = spawnLoad<RateResult>("rate-probe", { mode: "rate", url: pipeline.stack.apiUrl, phases: sizes.rate.phases, emailPrefix: probePrefix, timeoutMs: 30_000 }, ctx.log);
+        bareProbe = spawnLoad<RateResult>("rate-baseline", { mode: "rate", url: baseline.url, phases: first, emailPrefix: "bare", timeoutMs: 30_000 }, ctx.log);
+        const [rate, bare] = await Promise.all([probe.result, bareProbe.result]);
+        return { rate, baseline: bare.phases[0], busyThroughout: !busy.finished() };
+      })());
+      await busy.stop();
+      // The first phase's own sign-ups bound the window of the steady figures.
+      const firstPhase = value.rate.phases[0]?.sent ?? 0;
+      const steady = await stagesDuring(pipeline.db.sql, Array.from({ length: firstPhase }, (_, i) => benchAddress(probePrefix, i)));
+      for (const phase of value.rate.phases) {
+        ctx.log(`rate: ${phase.perSecond}/s → p50 ${phase.latency.p50.toFixed(0)} ms, p99 ${phase.latency.p99.toFixed(0)} ms (${phase.ok}/${phase.sent} accepted)`);
+      }
+      if (value.baseline) ctx.log(`rate: the bare route at ${value.baseline.perSecond}/s → p50 ${value.baseline.latency.p50.toFixed(0)} ms, p99 ${value.baseline.latency.p99.toFixed(0)} ms (${value.baseline.ok}/${value.baseline.sent} accepted)`);
+      return { ...value, busyPerSecond: sizes.rate.busyPerSecond, steady, usage, series: sampler.series };
+    } finally {
+      await baseline.stop();
+      await baseDb.drop();
     }
-    return { ...value, busyPerSecond: sizes.rate.busyPerSecond, steady, usage, series: sampler.series };
   });
 }

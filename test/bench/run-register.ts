@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
-import { freePort, repoRoot, serviceHeapFlags, waitUntil } from "@signup/local-infra";
 import { startStack } from "../support/stack.ts";
 import { benchEnv, createBenchDatabase, newQueuePrefix, stackProcesses, withCleanup, type BenchContext, type BenchDatabase } from "./bench-env.ts";
-import { spawnLoad, tsxLoader } from "./load-process.ts";
+import { startBaseline } from "./baseline-process.ts";
+import { spawnLoad } from "./load-process.ts";
 import type { RegisterConfig, RegisterResult, TargetResult } from "./load/protocol.ts";
 import type { Sizes } from "./options.ts";
 import { sampled, startSampler, type Tracked, type Usage } from "./sampler.ts";
@@ -19,34 +18,6 @@ async function rowsPerSignUp(db: BenchDatabase, signUps: number): Promise<RowsPe
            (select count(*)::int from outbox) as outbox, (select count(*)::int from audit_log) as "auditLog"`;
   const per = (n: number | undefined) => Number(((n ?? 0) / Math.max(1, signUps)).toFixed(2));
   return { signUps: per(row?.signUps), users: per(row?.users), outbox: per(row?.outbox), auditLog: per(row?.auditLog) };
-}
-
-/**
- * The bare fastify + postgres.js route, as a process of its own on its own database, under the
- * heap caps the services run with: the ratio is to show what our layers cost, not the caps.
- */
-async function startBaseline(databaseUrl: string) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...serviceHeapFlags, "--import", tsxLoader, "test/bench/baseline-server.ts"], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => {
-    if (child.exitCode !== null) throw new Error(`the baseline server exited with ${child.exitCode}`);
-    return (await fetch(`${url}/healthz`)).ok;
-  }, { timeoutMs: 30_000, intervalMs: 200, what: "the baseline server" });
-  if (child.pid === undefined) throw new Error("the baseline server did not start");
-  return {
-    url,
-    pid: child.pid,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
 }
 
 /**

@@ -4,8 +4,9 @@
 //   1 register   the API alone against a bare fastify + postgres.js route doing the same SQL
 //   2 e2e        sign-ups pushed through every stage (registered → provisioned → mailed → verified → onboarded)
 //   3 slow       the same with an SMTP server taking 200 ms per mail and an IdP (SCIM) 300 ms per request
-//   4 rate       register latency at 5/s and 300/s (open loop) while a steady 50 sign-ups/s (as run 2's) keep the pipeline busy
-//   5 password   sign-ups with argon2id passwords beside the bare hash rate
+//   4 rate       register latency at 5/s and 300/s (open loop) while a steady 50 sign-ups/s (as run 2's) keep the pipeline busy,
+//                and run 1's bare route probed at 5/s beside it
+//   5 password   sign-ups with argon2id passwords beside the bare hash rate and the bare route hashing the same way
 // and, throughout, CPU and RSS of every process. Writes bench/results/<date>-<commit>.md (+ .svg).
 //   pnpm bench [--quick] [--only register|e2e|slow|rate|password[,...]] [--signups N]
 // Exits non-zero when a run loses or duplicates a sign-up, or fails.
