@@ -86,9 +86,9 @@ function observations(machine: Machine, results: SuiteResults): string[] {
   if (reg && reg.api.postgresCpuMs > 1.3 * reg.baseline.postgresCpuMs) {
     notes.push(
       `Run 1: PostgreSQL spent ${reg.api.postgresCpuMs.toFixed(1)} ms of CPU per sign-up for the API and ${reg.baseline.postgresCpuMs.toFixed(1)} ms for the baseline, ` +
-        "with the same statements. drizzle's postgres-js driver prepares only queries given a name (`.prepare(name)`), so every API " +
-        "query is parsed and planned again, and postgres.js first asks the server to describe each parameterized unprepared query (a " +
-        "second round trip per statement); the baseline's tagged templates are prepared once per connection.",
+        "with the same statements: were the API's prepared? drizzle's postgres-js driver prepares only queries given a name, and " +
+        "our patch of it (patches/, applied by `pnpm install`) prepares every one; unprepared, each is parsed and planned again, after " +
+        "a round trip of its own to describe its parameters, while the baseline's are prepared once per connection.",
     );
   }
   for (const run of [results.e2e, results.slow]) {
