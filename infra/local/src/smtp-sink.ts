@@ -18,8 +18,12 @@ export type SmtpSink = {
   url: string;
   port: number;
   mails: CapturedMail[];
-  /** Resolves with the first mail (already received or arriving) that matches. */
-  waitForMail(match: (mail: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
+  /**
+   * Resolves with the first mail (already received or arriving) that matches. `skip`: how many of
+   * `mails` the caller has already read, so that a reader keeping a cursor (the bench's, over
+   * thousands of mails) does not have them matched again on every wait.
+   */
+  waitForMail(match: (mail: CapturedMail) => boolean, timeoutMs?: number, skip?: number): Promise<CapturedMail>;
   /**
    * Answers every recipient with `code` (e.g. 451, "try again later", as a greylisting or
    * overloaded server does) until the clock passes `untilMs` (epoch milliseconds, like
@@ -89,9 +93,8 @@ export async function startSmtpSink(options: { port?: number; delayMs?: number }
     url: `smtp://127.0.0.1:${port}`,
     port,
     mails,
-    waitForMail(match, timeoutMs = 20_000) {
-      const found = mails.find(match);
-      if (found) return Promise.resolve(found);
+    waitForMail(match, timeoutMs = 20_000, skip = 0) {
+      for (let i = skip; i < mails.length; i++) if (match(mails[i]!)) return Promise.resolve(mails[i]!);
       return new Promise((resolve, reject) => {
         const onMail = (mail: CapturedMail) => {
           if (!match(mail)) return;

@@ -33,7 +33,7 @@ function mailWatcher(sink: SmtpSink, ours: Set<string>) {
     const clear = () => {
       waiting = undefined;
     };
-    waiting ??= sink.waitForMail((mail) => mail.id > seen, 250).then(clear, clear);
+    waiting ??= sink.waitForMail(() => true, 250, seen).then(clear, clear);
     return waiting;
   };
   return { ready, linked, perAddress, scan, nextMail };
