@@ -153,7 +153,7 @@ export function startConsumer<Q extends QueueName>(options: ConsumerOptions<Q>):
     const final = error instanceof UnrecoverableError || error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
     // Written after the job's span has ended, so the trace id is named here rather than by the mixin.
     const traceId = spanContextFromTraceparent(envelopeOf(job).traceparent)?.traceId;
-    logger.warn({ queue, jobId: job.id, attemptsMade: job.attemptsMade, final, err: error.message, ...(traceId ? { traceId } : {}) }, `${job.name} failed`);
+    logger.warn({ queue, jobId: job.id, attemptsMade: job.attemptsMade, final, err: error, ...(traceId ? { traceId } : {}) }, `${job.name} failed`);
     if (!final || !options.onDeadLetter) return;
     let event: EventOf<EventsOf<Q>>;
     try {
@@ -164,6 +164,6 @@ export function startConsumer<Q extends QueueName>(options: ConsumerOptions<Q>):
     options.onDeadLetter(event, error).catch((e: unknown) => logger.error({ err: e }, "onDeadLetter failed"));
   });
   worker.on("stalled", (jobId) => logger.warn({ queue, jobId }, "job stalled (its worker died or hung); running it again"));
-  worker.on("error", (error) => logger.error({ queue, err: error.message }, "worker error"));
+  worker.on("error", (error) => logger.error({ queue, err: error }, "worker error"));
   return worker;
 }

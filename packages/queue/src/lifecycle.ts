@@ -23,7 +23,7 @@ export function closeOnSignal(logger: Logger, closers: Array<() => Promise<unkno
       try {
         await close();
       } catch (error) {
-        logger.warn({ err: (error as Error).message }, "error while stopping");
+        logger.warn({ err: error }, "error while stopping");
       }
     }
     clearTimeout(deadline);

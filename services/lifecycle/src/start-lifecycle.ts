@@ -36,8 +36,8 @@ export async function startLifecycle(options: LifecycleOptions): Promise<{ close
     },
     { connection, prefix, concurrency: 1, runRetryDelay: 1_000 },
   );
-  worker.on("error", (error) => logger.error({ err: error.message }, "lifecycle worker error"));
-  worker.on("failed", (_job, error) => logger.warn({ err: error.message }, "lifecycle sweep failed; the next one retries"));
+  worker.on("error", (error) => logger.error({ err: error }, "lifecycle worker error"));
+  worker.on("failed", (_job, error) => logger.warn({ err: error }, "lifecycle sweep failed; the next one retries"));
   return {
     async close() {
       await worker.close();

@@ -60,7 +60,7 @@ export function runRetention(options: RetentionOptions): RetentionLoop {
         if (deleted > 0) logger.info({ deleted, retentionMs }, "deleted published outbox rows past their retention");
       } catch (error) {
         // The next pass tries again; until then the rows only take up space.
-        logger.warn({ err: (error as Error).message }, "outbox retention failed; trying again next interval");
+        logger.warn({ err: error }, "outbox retention failed; trying again next interval");
       }
       await sleep(intervalMs, undefined, { signal: abort.signal }).catch(() => {});
     }

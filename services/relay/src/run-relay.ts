@@ -50,7 +50,7 @@ export function runRelay(deps: RelayDeps & { pollMs: number; gatherMs: number; l
         failures += 1;
         const delay = Math.min(100 * 2 ** failures, 5_000);
         if (failures === 1 || failures % 20 === 0) {
-          deps.logger.warn({ err: (error as Error).message, failures, delay }, "relay cannot publish yet; events wait in the outbox");
+          deps.logger.warn({ err: error, failures, delay }, "relay cannot publish yet; events wait in the outbox");
         }
         await sleep(delay);
       }

@@ -32,7 +32,7 @@ export function signupRoutes(app: FastifyInstance, deps: RouteDeps): void {
       return await deps.settings.get();
     } catch (error) {
       if (!(error instanceof SettingsUnavailable)) throw error;
-      reply.log.warn({ err: error.message }, "sign-up settings unavailable");
+      reply.log.warn({ err: error }, "sign-up settings unavailable");
       htmlReply(reply).status(503).header("retry-after", "30").send(unavailablePage(ctx, "/signup"));
       return undefined;
     }
@@ -71,9 +71,7 @@ export function signupRoutes(app: FastifyInstance, deps: RouteDeps): void {
         .status(400)
         .send(signupPage(ctx, settings, { values, errors: stillMissing, ...(continuing ? { invitation: continuing } : {}) }));
     }
-    const unsent = await prepareVerifications(state.signUp, result, (what, error) =>
-      request.log.warn({ err: (error as Error).message }, `could not send ${what}`),
-    );
+    const unsent = await prepareVerifications(state.signUp, result, (what, error) => request.log.warn({ err: error }, `could not send ${what}`));
     return reply.redirect(checkPageUrl(result.emailAddress ?? values.email ?? "", unsent), 303);
   }
 
