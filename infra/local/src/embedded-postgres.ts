@@ -16,7 +16,11 @@ export type PostgresHandle = {
  * A real PostgreSQL from npm-shipped binaries, kept under `dir` between runs. Postgres refuses to
  * run as root, so as root the package runs it as a `postgres` system user (created if missing).
  * `supervised` (pnpm start's own): a server an earlier run left on `dir` when it was killed
- * outright is shut down first, instead of this one failing on its lock file.
+ * outright is shut down first, instead of this one failing on its lock file; and the server runs in
+ * a process group of its own (a patch of the package, `detached`), as the supervised redis-server
+ * does: Ctrl+C in a terminal signals the whole foreground group, and PostgreSQL's fast shutdown
+ * would end the services' transactions while they finish what is in flight. The supervisor stops it
+ * after them.
  */
 export async function startEmbeddedPostgres(options: {
   dir: string;
@@ -40,6 +44,7 @@ export async function startEmbeddedPostgres(options: {
     password,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
+    detached: options.supervised === true,
     onLog: (message: string) => {
       lastLines.push(...message.trim().split("\n").slice(-5));
       lastLines.splice(0, Math.max(0, lastLines.length - 5));
@@ -61,8 +66,8 @@ export async function startEmbeddedPostgres(options: {
   if (fresh) await pg.createDatabase(options.database);
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/${options.database}`,
-    // Ctrl+C in a terminal signals the whole process group, PostgreSQL too, and it may be gone
-    // before we stop it: the package's stop() then waits for an exit that already happened.
+    // Unsupervised, Ctrl+C in a terminal signals PostgreSQL too, and it may be gone before we stop
+    // it: the package's stop() then waits for an exit that already happened.
     stop: () => Promise.race([pg.stop(), exitOf(pidFile)]),
     ...(leftover !== undefined ? { leftover } : {}),
   };
