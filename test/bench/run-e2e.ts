@@ -152,12 +152,14 @@ export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigu
   return withPipeline(ctx, "rate", undefined, async (pipeline) => {
     const phases = sizes.rate.phases.map((p) => `${p.perSecond}/s for ${p.seconds} s`).join(", then ");
     const first = sizes.rate.phases.slice(0, 1);
-    ctx.log(`rate: sign-ups at ${sizes.rate.busyPerSecond}/s in the background (each verified, as in run 2), and register at ${phases} on the side; the bare route at ${first.map((p) => `${p.perSecond}/s`).join("")} beside it`);
+    ctx.log(`rate: sign-ups at ${sizes.rate.busyPerSecond}/s in the background (each verified, as in run 2), and register at ${phases} on the side; the bare route at ${first[0]?.perSecond}/s beside it`);
     // The bare route's database is not the pipeline's: nothing consumes its events, but its commits
     // share the cluster's WAL and the cores with the busy pipeline, as the API's do.
     const baseDb = await createBenchDatabase(ctx.pg.url, "rate-baseline");
-    const baseline = await startBaseline(baseDb.url);
+    let stopBaseline = async () => {};
     try {
+      const baseline = await startBaseline(baseDb.url);
+      stopBaseline = baseline.stop;
       const busy = e2eLoad(ctx, "rate-busy", pipeline, sizes.rate.busyLoad, sizes.e2e.concurrency, 0, sizes.e2e, sizes.rate.busyPerSecond);
       // The background client and its SMTP sink stand for users and a mail server on other machines:
       // at a lower priority they take the CPU the services leave, so the probe measures the services
@@ -190,7 +192,7 @@ export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigu
       if (value.baseline) ctx.log(`rate: the bare route at ${value.baseline.perSecond}/s → p50 ${value.baseline.latency.p50.toFixed(0)} ms, p99 ${value.baseline.latency.p99.toFixed(0)} ms (${value.baseline.ok}/${value.baseline.sent} accepted)`);
       return { ...value, busyPerSecond: sizes.rate.busyPerSecond, steady, usage, series: sampler.series };
     } finally {
-      await baseline.stop();
+      await stopBaseline();
       await baseDb.drop();
     }
   });
