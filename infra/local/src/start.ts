@@ -64,9 +64,12 @@ async function main() {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     say("starting embedded PostgreSQL under .data/postgres ...");
-    const pg = await startEmbeddedPostgres({ dir: dataDir, database: "signup", supervised: true });
+    const starting = startEmbeddedPostgres({ dir: dataDir, database: "signup", supervised: true });
+    // Its stop is due from now on: the server runs out of Ctrl+C's reach (a process group of its
+    // own), so a Ctrl+C while it starts must wait for it and stop it, or it would outlive us.
+    stops.push(async () => (await starting.catch(() => undefined))?.stop());
+    const pg = await starting;
     if (pg.leftover !== undefined) say(`stopped the PostgreSQL an earlier run left running (pid ${pg.leftover}) and started it again`);
-    stops.push(pg.stop);
     databaseUrl = pg.url;
   }
 
@@ -75,9 +78,10 @@ async function main() {
     if (!hasRedisServer()) throw new Error(redisInstallHint);
     // Supervised: Ctrl+C reaches every process of the terminal's group at once, and a worker still
     // closing while Redis shuts down would retry its connection until killed.
-    const redis = await startRedisServer({ dir: join(dataDir, "redis"), preferredPort: 6380, supervised: true });
+    const starting = startRedisServer({ dir: join(dataDir, "redis"), preferredPort: 6380, supervised: true });
+    stops.push(async () => (await starting.catch(() => undefined))?.stop()); // as PostgreSQL's, above
+    const redis = await starting;
     if (redis.leftover !== undefined) say(`stopped the redis-server an earlier run left running (pid ${redis.leftover}) and started it again`);
-    stops.push(redis.stop);
     redisUrl = redis.url;
   }
 
@@ -98,8 +102,12 @@ async function main() {
     inboxUrl = `http://localhost:${inboxPort}`;
   }
 
+  // Ctrl+C during start-up: what started is being stopped; start nothing more, above all no
+  // service, whose stop would come after the shutdown has passed it.
+  if (shuttingDown) return;
   say("applying migrations ...");
   await runMigrations(databaseUrl);
+  if (shuttingDown) return;
 
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
   const adminToken = env.ADMIN_TOKEN ?? devAdminToken(join(dataDir, "admin-token"));
@@ -226,6 +234,8 @@ process.on("SIGHUP", () => {
   });
 });
 main().catch((error: unknown) => {
+  // A step cut short by Ctrl+C (migrations against the server being stopped) is no failure to report.
+  if (shuttingDown) return;
   process.stderr.write(`[start] ${error instanceof Error ? error.message : String(error)}\n`);
   void shutdown(1);
 });
