@@ -21,7 +21,7 @@ describe("the compiled services", () => {
   it("run from dist/ and carry a sign-up all the way", async () => {
     for (const service of system.stack.services.values()) {
       expect(service.process.spawnargs.join(" ")).toMatch(
-        /--conditions=production --enable-source-maps --max-old-space-size=\d+ --max-semi-space-size=\d+ services\/\w+\/dist\/main\.js$/,
+        /--conditions=production --enable-source-maps --max-old-space-size=\d+ --max-semi-space-size=\d+ --import \S+\/infra\/local\/dist\/exit-with-supervisor\.js services\/\w+\/dist\/main\.js$/,
       );
     }
     const { api, smtp } = system;

@@ -52,10 +52,14 @@ export const serviceHeapFlags = ["--max-old-space-size=128", "--max-semi-space-s
 export const backgroundNice = 10;
 const interactive: ReadonlySet<ServiceName> = new Set(["api", "web"]);
 
+/** The preload that stops a service whose supervisor is gone (exit-with-supervisor.ts), as each runtime loads it. */
+const exitWithSupervisor = (runtime: ServiceRuntime) =>
+  runtime === "dist" ? `${repoRoot}infra/local/dist/exit-with-supervisor.js` : `${repoRoot}infra/local/src/exit-with-supervisor.ts`;
+
 export function serviceCommand(name: ServiceName, runtime: ServiceRuntime): string[] {
   return runtime === "dist"
-    ? ["--conditions=production", "--enable-source-maps", ...serviceHeapFlags, `services/${name}/dist/main.js`]
-    : ["--import", tsxLoader, `services/${name}/src/main.ts`];
+    ? ["--conditions=production", "--enable-source-maps", ...serviceHeapFlags, "--import", exitWithSupervisor(runtime), `services/${name}/dist/main.js`]
+    : ["--import", tsxLoader, "--import", exitWithSupervisor(runtime), `services/${name}/src/main.ts`];
 }
 
 /** Runs one service as its own OS process (SERVICE_RUNTIME=dist: the compiled build). */
@@ -66,7 +70,8 @@ export function spawnService(name: ServiceName, env: Record<string, string>, out
   const child = spawn(process.execPath, [...nodeArgs, ...serviceCommand(name, runtime)], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    // The IPC channel carries nothing: its closing tells the service its supervisor is gone.
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   // Like the heap caps, for the compiled services only: the tests' tsx processes keep the timing
   // their fault tests were written against.
