@@ -102,12 +102,11 @@ async function main() {
     inboxUrl = `http://localhost:${inboxPort}`;
   }
 
-  // Ctrl+C during start-up: what started is being stopped; start nothing more, above all no
-  // service, whose stop would come after the shutdown has passed it.
+  // Ctrl+C during start-up: what started is being stopped; start nothing more (below, above all no
+  // service, whose stop would come after the shutdown has passed it).
   if (shuttingDown) return;
   say("applying migrations ...");
   await runMigrations(databaseUrl);
-  if (shuttingDown) return;
 
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
   const adminToken = env.ADMIN_TOKEN ?? devAdminToken(join(dataDir, "admin-token"));
@@ -165,6 +164,7 @@ async function main() {
       setTimeout(() => launch(name, restarts + 1), 1_000);
     });
   };
+  if (shuttingDown) return;
   for (const name of serviceNames) launch(name);
   stops.unshift(async () => {
     stopping = true;
