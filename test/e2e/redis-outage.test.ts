@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "@signup/local-infra";
@@ -19,6 +20,7 @@ describe("a sign-up during a Redis outage", () => {
   afterAll(async () => {
     await system?.stop();
     await redis?.stop();
+    rmSync(redisDir, { recursive: true, force: true });
   });
 
   it("answers 202 with Redis stopped and completes the sign-up when Redis returns", async () => {

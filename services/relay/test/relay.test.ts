@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import postgres from "postgres";
@@ -83,6 +84,7 @@ describe("outbox relay", () => {
     const [row] = await database.sql`select published_at from outbox where id = ${event!.id}`;
     expect(row!.published_at).toBeNull();
     connection.disconnect();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("an idle relay polls with one statement, no transaction, and publishes what is committed meanwhile", async () => {
