@@ -1,4 +1,4 @@
-import type { Latency } from "./load/protocol.ts";
+import type { Latency, RatePhaseResult } from "./load/protocol.ts";
 import type { Machine } from "./machine.ts";
 import type { PasswordFigures } from "./run-password.ts";
 import type { RegisterFigures, Side } from "./run-register.ts";
@@ -79,6 +79,10 @@ export function e2eSection(runs: E2eFigures[]): string[] {
   ];
 }
 
+/** One open-loop phase's row of run 4's table. */
+const phaseRow = (prefix: string, p: RatePhaseResult) =>
+  row([`${prefix}${p.perSecond}/s for ${p.seconds} s`, p.sent, p.ok, p.failed, p.timedOut, f1(p.latency.p50), f1(p.latency.p99), f1(p.latency.max), f1(p.maxSendLagMs)]);
+
 export function rateSection(r: RateFigures): string[] {
   return [
     "## 4. Register latency at a fixed rate, pipeline busy",
@@ -91,8 +95,8 @@ export function rateSection(r: RateFigures): string[] {
     "",
     row(["rate", "sent", "202", "failed", "timed out", "p50 ms", "p99 ms", "max ms", "client's own worst send lag ms"]),
     row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
-    ...r.rate.phases.map((p) => row([`${p.perSecond}/s for ${p.seconds} s`, p.sent, p.ok, p.failed, p.timedOut, f1(p.latency.p50), f1(p.latency.p99), f1(p.latency.max), f1(p.maxSendLagMs)])),
-    ...(r.baseline ? [row([`bare route, ${r.baseline.perSecond}/s for ${r.baseline.seconds} s`, r.baseline.sent, r.baseline.ok, r.baseline.failed, r.baseline.timedOut, f1(r.baseline.latency.p50), f1(r.baseline.latency.p99), f1(r.baseline.latency.max), f1(r.baseline.maxSendLagMs)])] : []),
+    ...r.rate.phases.map((p) => phaseRow("", p)),
+    ...(r.baseline ? [phaseRow("bare route, ", r.baseline)] : []),
     "",
     ...(r.baseline
       ? [
