@@ -41,7 +41,12 @@ type Pipeline = { stack: Stack; db: BenchDatabase; smtpPort: number; scim: ScimS
 type Slow = { idpDelayMs: number; total: number };
 
 /** The whole stack on a database and queue prefix of its own; with `slow`, the SCIM server answers each request late. */
-async function withPipeline<T>(ctx: BenchContext, label: string, slow: Slow | undefined, work: (pipeline: Pipeline) => Promise<T>): Promise<T> {
+async function withPipeline<T>(
+  ctx: BenchContext,
+  label: string,
+  slow: Slow | undefined,
+  work: (pipeline: Pipeline, defer: (cleanup: () => Promise<unknown>) => void) => Promise<T>,
+): Promise<T> {
   return withCleanup(async (defer) => {
     const db = await createBenchDatabase(ctx.pg.url, label);
     defer(db.drop);
@@ -66,7 +71,7 @@ async function withPipeline<T>(ctx: BenchContext, label: string, slow: Slow | un
       env: { ...benchEnv, ...(scim ? { IDP: "scim", SCIM_BASE_URL: scim.baseUrl, SCIM_TOKEN: scim.token } : {}) },
     });
     defer(stack.stop);
-    return work({ stack, db, smtpPort, scim, prefix: queues.prefix });
+    return work({ stack, db, smtpPort, scim, prefix: queues.prefix }, defer);
   });
 }
 
@@ -149,51 +154,46 @@ const probePrefix = "probe";
 
 /** Run 4: register latency at fixed rates, measured by a second client while a paced load of run 2's kind keeps the pipeline busy. */
 export async function runRate(ctx: BenchContext, sizes: Sizes): Promise<RateFigures> {
-  return withPipeline(ctx, "rate", undefined, async (pipeline) => {
+  return withPipeline(ctx, "rate", undefined, async (pipeline, defer) => {
     const phases = sizes.rate.phases.map((p) => `${p.perSecond}/s for ${p.seconds} s`).join(", then ");
     const first = sizes.rate.phases.slice(0, 1);
     ctx.log(`rate: sign-ups at ${sizes.rate.busyPerSecond}/s in the background (each verified, as in run 2), and register at ${phases} on the side; the bare route at ${first[0]?.perSecond}/s beside it`);
     // The bare route's database is not the pipeline's: nothing consumes its events, but its commits
     // share the cluster's WAL and the cores with the busy pipeline, as the API's do.
     const baseDb = await createBenchDatabase(ctx.pg.url, "rate-baseline");
-    let stopBaseline = async () => {};
-    try {
-      const baseline = await startBaseline(baseDb.url);
-      stopBaseline = baseline.stop;
-      const busy = e2eLoad(ctx, "rate-busy", pipeline, sizes.rate.busyLoad, sizes.e2e.concurrency, 0, sizes.e2e, sizes.rate.busyPerSecond);
-      // The background client and its SMTP sink stand for users and a mail server on other machines:
-      // at a lower priority they take the CPU the services leave, so the probe measures the services
-      // rather than the harness (at 300/s its p50 went from 59–93 ms to 16–27 ms; the services' work is the same).
-      if (busy.process.pid !== undefined) setPriority(busy.process.pid, backgroundNice);
-      let probe: LoadProcess<RateResult> | undefined;
-      let bareProbe: LoadProcess<RateResult> | undefined;
-      const sampler = startSampler({
-        track: () => [...stackProcesses(pipeline.stack), { label: "baseline server", group: "baseline" as const, pid: baseline.pid }, ...loadPids(busy, probe, bareProbe)],
-        database: { "this run's database": pipeline.db.name, "baseline's database": baseDb.name },
-        postgres: pipeline.db.sql,
-        redis: { url: ctx.redis.url, prefix: pipeline.prefix },
-      });
-      const { value, usage } = await sampled(sampler, (async () => {
-        await busy.event("load-started");
-        // A few seconds in, so the queues have filled before the first measured request.
-        await new Promise((resolve) => setTimeout(resolve, sizes.rate.leadSeconds * 1_000));
-        probe = spawnLoad<RateResult>("rate-probe", { mode: "rate", url: pipeline.stack.apiUrl, phases: sizes.rate.phases, emailPrefix: probePrefix, timeoutMs: 30_000 }, ctx.log);
-        bareProbe = spawnLoad<RateResult>("rate-baseline", { mode: "rate", url: baseline.url, phases: first, emailPrefix: "bare", timeoutMs: 30_000 }, ctx.log);
-        const [rate, bare] = await Promise.all([probe.result, bareProbe.result]);
-        return { rate, baseline: bare.phases[0], busyThroughout: !busy.finished() };
-      })());
-      await busy.stop();
-      // The first phase's own sign-ups bound the window of the steady figures.
-      const firstPhase = value.rate.phases[0]?.sent ?? 0;
-      const steady = await stagesDuring(pipeline.db.sql, Array.from({ length: firstPhase }, (_, i) => benchAddress(probePrefix, i)));
-      for (const phase of value.rate.phases) {
-        ctx.log(`rate: ${phase.perSecond}/s → p50 ${phase.latency.p50.toFixed(0)} ms, p99 ${phase.latency.p99.toFixed(0)} ms (${phase.ok}/${phase.sent} accepted)`);
-      }
-      if (value.baseline) ctx.log(`rate: the bare route at ${value.baseline.perSecond}/s → p50 ${value.baseline.latency.p50.toFixed(0)} ms, p99 ${value.baseline.latency.p99.toFixed(0)} ms (${value.baseline.ok}/${value.baseline.sent} accepted)`);
-      return { ...value, busyPerSecond: sizes.rate.busyPerSecond, steady, usage, series: sampler.series };
-    } finally {
-      await stopBaseline();
-      await baseDb.drop();
-    }
+    defer(baseDb.drop);
+    const baseline = await startBaseline(baseDb.url);
+    defer(baseline.stop);
+    const busy = e2eLoad(ctx, "rate-busy", pipeline, sizes.rate.busyLoad, sizes.e2e.concurrency, 0, sizes.e2e, sizes.rate.busyPerSecond);
+    // The background client and its SMTP sink stand for users and a mail server on other machines:
+    // at a lower priority they take the CPU the services leave, so the probe measures the services
+    // rather than the harness (at 300/s its p50 went from 59–93 ms to 16–27 ms; the services' work is the same).
+    if (busy.process.pid !== undefined) setPriority(busy.process.pid, backgroundNice);
+    let probe: LoadProcess<RateResult> | undefined;
+    let bareProbe: LoadProcess<RateResult> | undefined;
+    const sampler = startSampler({
+      track: () => [...stackProcesses(pipeline.stack), { label: "baseline server", group: "baseline" as const, pid: baseline.pid }, ...loadPids(busy, probe, bareProbe)],
+      database: { "this run's database": pipeline.db.name, "baseline's database": baseDb.name },
+      postgres: pipeline.db.sql,
+      redis: { url: ctx.redis.url, prefix: pipeline.prefix },
+    });
+    const { value, usage } = await sampled(sampler, (async () => {
+      await busy.event("load-started");
+      // A few seconds in, so the queues have filled before the first measured request.
+      await new Promise((resolve) => setTimeout(resolve, sizes.rate.leadSeconds * 1_000));
+      probe = spawnLoad<RateResult>("rate-probe", { mode: "rate", url: pipeline.stack.apiUrl, phases: sizes.rate.phases, emailPrefix: probePrefix, timeoutMs: 30_000 }, ctx.log);
+      bareProbe = spawnLoad<RateResult>("rate-baseline", { mode: "rate", url: baseline.url, phases: first, emailPrefix: "bare", timeoutMs: 30_000 }, ctx.log);
+      const [rate, bare] = await Promise.all([probe.result, bareProbe.result]);
+      return { rate, baseline: bare.phases[0], busyThroughout: !busy.finished() };
+    })());
+    await busy.stop();
+    // The first phase's own sign-ups bound the window of the steady figures.
+    const firstPhase = value.rate.phases[0]?.sent ?? 0;
+    const steady = await stagesDuring(pipeline.db.sql, Array.from({ length: firstPhase }, (_, i) => benchAddress(probePrefix, i)));
+    const logPhase = (who: string, p: RatePhaseResult) =>
+      ctx.log(`rate: ${who}${p.perSecond}/s → p50 ${p.latency.p50.toFixed(0)} ms, p99 ${p.latency.p99.toFixed(0)} ms (${p.ok}/${p.sent} accepted)`);
+    for (const phase of value.rate.phases) logPhase("", phase);
+    if (value.baseline) logPhase("the bare route at ", value.baseline);
+    return { ...value, busyPerSecond: sizes.rate.busyPerSecond, steady, usage, series: sampler.series };
   });
 }
