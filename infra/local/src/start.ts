@@ -26,6 +26,16 @@ const print = (text: string) => {
 const say = (line: string) => print(`[start] ${line}\n`);
 const stops: Array<() => Promise<unknown>> = [];
 
+/**
+ * A server's stop is due from the moment it starts starting: it runs out of Ctrl+C's reach (a
+ * process group of its own), so a Ctrl+C while it starts must wait for it and stop it, or it would
+ * outlive us.
+ */
+function stopWhenStarted<S extends { stop(): Promise<void> }>(starting: Promise<S>): Promise<S> {
+  stops.push(async () => (await starting.catch(() => undefined))?.stop());
+  return starting;
+}
+
 /** The SMS worker's `log:///path` file, which the dev inbox shows; undefined for other SMS_URLs. */
 function smsFileOf(smsUrl: string): string | undefined {
   if (!smsUrl.startsWith("log:///")) return undefined;
@@ -64,11 +74,7 @@ async function main() {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     say("starting embedded PostgreSQL under .data/postgres ...");
-    const starting = startEmbeddedPostgres({ dir: dataDir, database: "signup", supervised: true });
-    // Its stop is due from now on: the server runs out of Ctrl+C's reach (a process group of its
-    // own), so a Ctrl+C while it starts must wait for it and stop it, or it would outlive us.
-    stops.push(async () => (await starting.catch(() => undefined))?.stop());
-    const pg = await starting;
+    const pg = await stopWhenStarted(startEmbeddedPostgres({ dir: dataDir, database: "signup", supervised: true }));
     if (pg.leftover !== undefined) say(`stopped the PostgreSQL an earlier run left running (pid ${pg.leftover}) and started it again`);
     databaseUrl = pg.url;
   }
@@ -78,9 +84,7 @@ async function main() {
     if (!hasRedisServer()) throw new Error(redisInstallHint);
     // Supervised: Ctrl+C reaches every process of the terminal's group at once, and a worker still
     // closing while Redis shuts down would retry its connection until killed.
-    const starting = startRedisServer({ dir: join(dataDir, "redis"), preferredPort: 6380, supervised: true });
-    stops.push(async () => (await starting.catch(() => undefined))?.stop()); // as PostgreSQL's, above
-    const redis = await starting;
+    const redis = await stopWhenStarted(startRedisServer({ dir: join(dataDir, "redis"), preferredPort: 6380, supervised: true }));
     if (redis.leftover !== undefined) say(`stopped the redis-server an earlier run left running (pid ${redis.leftover}) and started it again`);
     redisUrl = redis.url;
   }
