@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { repoRoot, waitUntil } from "@signup/local-infra";
+import { repoRoot, stopLeftover } from "@signup/local-infra";
 
 const child = fileURLToPath(new URL("./fixtures/supervised-postgres.ts", import.meta.url));
 
@@ -36,17 +36,9 @@ describe("the supervised embedded PostgreSQL", () => {
       expect(await exited).toBe(0);
       expect(out.trim().split("\n")).toEqual(["ready", "after Ctrl+C: answered"]);
     } finally {
-      // A child that failed before stopping its server leaves it running, out of our group's reach.
-      const pidFile = join(dir, "postgres", "postmaster.pid");
-      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").split("\n")[0]) : 0;
-      if (pid > 0) {
-        try {
-          process.kill(pid, "SIGINT");
-          await waitUntil(async () => !existsSync(pidFile), { timeoutMs: 10_000, what: "the left PostgreSQL to stop" });
-        } catch {
-          // already gone
-        }
-      }
+      // A child that failed before stopping its server leaves it running, out of our group's reach:
+      // stopped as `pnpm start` stops one an earlier run left (SIGINT, PostgreSQL's fast shutdown).
+      await stopLeftover(join(dir, "postgres", "postmaster.pid"), (command) => command.includes(dir), "SIGINT");
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
